@@ -1,0 +1,121 @@
+package io.leadrouter.buyers;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One buyer ("recipient"), as declared by one file in {@code buyers/}. Immutable: a changed
+ * file produces a new Buyer that replaces the old one as a whole.
+ *
+ * @param sourceFile the file it was read from, for messages
+ */
+public record Buyer(
+        String id,
+        String name,
+        String type,
+        String tier,
+        boolean enabled,
+        String integration,
+        Endpoint endpoint,
+        PayloadFormat format,
+        String xmlRoot,
+        Map<String, String> headers,
+        List<CredentialRef> credentials,
+        List<FieldMapping> mapping,
+        BigDecimal price,
+        boolean exclusive,
+        int priority,
+        RetryPolicy retry,
+        ResponseRules response,
+        Path sourceFile) {
+
+    /** Where and how the buyer's system is called. Timeouts are always explicit (camel-http's own default is 180 s). */
+    public record Endpoint(String url, String method, int connectTimeoutMs, int timeoutMs) {
+    }
+
+    /** The wire format of the request body. */
+    public enum PayloadFormat {
+        JSON("application/json"),
+        FORM("application/x-www-form-urlencoded"),
+        XML("application/xml");
+
+        private final String contentType;
+
+        PayloadFormat(String contentType) {
+            this.contentType = contentType;
+        }
+
+        public String contentType() {
+            return contentType;
+        }
+    }
+
+    /**
+     * A secret, referenced by the name of the environment variable that holds it; the file never
+     * holds the secret itself. It goes either into a request header or into a payload field.
+     *
+     * @param header the request header to set, or null
+     * @param field  the payload field to set, or null
+     * @param env    the environment variable holding the secret
+     * @param prefix text put before the secret (for example {@code "Bearer "}), or empty
+     */
+    public record CredentialRef(String header, String field, String env, String prefix) {
+    }
+
+    /**
+     * One field of the buyer's payload.
+     *
+     * @param from         the lead field (dotted path for nested objects), or null for a constant
+     * @param to           the buyer's field name (dotted path makes nested JSON/XML objects)
+     * @param value        a constant value, used when {@code from} is null
+     * @param defaultValue used when the lead has no value at {@code from}
+     * @param transform    applied to the value
+     */
+    public record FieldMapping(String from, String to, String value, String defaultValue, Transform transform) {
+    }
+
+    public enum Transform {
+        NONE, DIGITS_ONLY, UPPER, LOWER, TRIM
+    }
+
+    /**
+     * How retry-eligible failures are retried by Camel's redelivery policy.
+     *
+     * @param maxAttempts total attempts including the first one
+     */
+    public record RetryPolicy(int maxAttempts, long initialDelayMs, double backoffMultiplier, long maxDelayMs) {
+    }
+
+    /**
+     * How the buyer's answer is read. Paths are JSONPath for {@link ResponseType#JSON}, XPath for
+     * {@link ResponseType#XML}, and a regular expression (first group, or whole match) for
+     * {@link ResponseType#TEXT}.
+     *
+     * @param acceptedStatus status codes that may mean accepted
+     * @param acceptWhen     the body condition that must also hold, or null for "status only"
+     * @param reasons        buyer-specific rejection reason rules, checked before the built-in ones
+     */
+    public record ResponseRules(
+            ResponseType type,
+            List<Integer> acceptedStatus,
+            AcceptCondition acceptWhen,
+            String buyerLeadId,
+            String payout,
+            String rejectionReason,
+            List<ReasonRule> reasons) {
+    }
+
+    public enum ResponseType {
+        JSON, XML, TEXT
+    }
+
+    /** The value at {@code path} must equal {@code equals} (case-insensitive) or match the regex {@code matches}. */
+    public record AcceptCondition(String path, String equals, String matches) {
+    }
+
+    /** A rejection reason containing {@code contains} (case-insensitive) is reported as {@code reason}, a failure reason name. */
+    public record ReasonRule(String contains, String reason) {
+    }
+}

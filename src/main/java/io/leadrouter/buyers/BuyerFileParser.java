@@ -1,0 +1,435 @@
+package io.leadrouter.buyers;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.jayway.jsonpath.InvalidPathException;
+import com.jayway.jsonpath.JsonPath;
+import io.leadrouter.buyers.Buyer.AcceptCondition;
+import io.leadrouter.buyers.Buyer.CredentialRef;
+import io.leadrouter.buyers.Buyer.Endpoint;
+import io.leadrouter.buyers.Buyer.FieldMapping;
+import io.leadrouter.buyers.Buyer.PayloadFormat;
+import io.leadrouter.buyers.Buyer.ReasonRule;
+import io.leadrouter.buyers.Buyer.ResponseRules;
+import io.leadrouter.buyers.Buyer.ResponseType;
+import io.leadrouter.buyers.Buyer.RetryPolicy;
+import io.leadrouter.buyers.Buyer.Transform;
+import io.leadrouter.delivery.FailureCategory;
+import io.leadrouter.delivery.FailureReason;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathExpressionException;
+import javax.xml.xpath.XPathFactory;
+
+/**
+ * Turns one buyer file into a validated {@link Buyer}: reads the YAML, checks it against
+ * {@code buyers/buyer.schema.yaml}, fills in the defaults, checks the rules a schema cannot
+ * express, and builds the Buyer. A file with problems is refused as a whole with all of them
+ * listed ({@link BuyerFileException}); nothing is guessed or half-loaded.
+ *
+ * <p>Thread-safe: one parser can serve the file watcher and the startup scan.
+ */
+public final class BuyerFileParser {
+
+    /** Header names that carry secrets; those go through credentials (env) instead. */
+    private static final Pattern SECRET_HEADER =
+            Pattern.compile("^(authorization|proxy-authorization|cookie)$|key|token|secret|password", Pattern.CASE_INSENSITIVE);
+
+    private final YAMLMapper yaml = YAMLMapper.builder()
+            // price keeps what was written: 45.00 stays 45.00, not 45.0 or 45
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            // a key written twice is a mistake, not "the last one wins"
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private final BuyerSchemaValidator validator;
+
+    /** Uses the buyer file schema from the classpath. */
+    public BuyerFileParser() {
+        this(new BuyerSchemaValidator());
+    }
+
+    public BuyerFileParser(BuyerSchemaValidator validator) {
+        this.validator = validator;
+    }
+
+    /**
+     * @throws BuyerFileException if the file cannot be read, is not a YAML mapping, or has any
+     *                            problem; the exception lists them all
+     */
+    public Buyer parse(Path file) throws BuyerFileException {
+        ObjectNode written = read(file);
+        List<String> problems = new ArrayList<>(validator.validate(written));
+        ObjectNode document = validator.withDefaults(written);
+        defaultResponseType(document);
+        // the rules tolerate ill-typed fields (the schema has reported those), so all problems come out at once
+        problems.addAll(new Rules(document).check());
+        if (!problems.isEmpty()) {
+            throw new BuyerFileException(file, problems);
+        }
+        return toBuyer(document, file);
+    }
+
+    // ---- reading ----
+
+    private ObjectNode read(Path file) throws BuyerFileException {
+        if (Files.isDirectory(file)) {
+            throw new BuyerFileException(file, List.of("cannot be read: is a directory"));
+        }
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = yaml.createParser(in)) {
+            root = yaml.readTree(parser);
+            JsonToken next = parser.nextToken();
+            // a trailing "---" with nothing after it reads as null, which is harmless
+            if (next != null && next != JsonToken.VALUE_NULL) {
+                throw new BuyerFileException(file, List.of("must hold a single YAML document, found another one after ---"));
+            }
+        } catch (JsonProcessingException e) {
+            throw new BuyerFileException(file, List.of("not valid YAML: " + describeYamlError(e)), e);
+        } catch (NoSuchFileException e) {
+            throw new BuyerFileException(file, List.of("cannot be read: no such file"), e);
+        } catch (AccessDeniedException e) {
+            throw new BuyerFileException(file, List.of("cannot be read: permission denied"), e);
+        } catch (IOException e) {
+            throw new BuyerFileException(file, List.of("cannot be read: " + e.getMessage()), e);
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            throw new BuyerFileException(file, List.of("is empty"));
+        }
+        if (!(root instanceof ObjectNode object)) {
+            throw new BuyerFileException(file, List.of("must be a mapping of fields"));
+        }
+        return object;
+    }
+
+    /** The YAML parser's own problem and where it is, for example {@code could not find expected ':' (line 4, column 1)}. */
+    private static String describeYamlError(JsonProcessingException e) {
+        if (hasCause(e, CharConversionException.class)) {
+            return "not UTF-8 text" + position(e.getLocation());
+        }
+        // SnakeYAML's messages span several lines (context, snippet, problem): keep the problem and its position
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yamlError && yamlError.getProblemMark() != null) {
+            String problem = yamlError.getProblem() != null ? yamlError.getProblem() : yamlError.getContext();
+            return firstLine(problem) + position(yamlError.getProblemMark().getLine() + 1, yamlError.getProblemMark().getColumn() + 1);
+        }
+        return firstLine(e.getOriginalMessage()) + position(e.getLocation());
+    }
+
+    private static String position(JsonLocation location) {
+        return location == null || location.getLineNr() < 1 ? "" : position(location.getLineNr(), location.getColumnNr());
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String position(int line, int column) {
+        return " (line " + line + ", column " + column + ")";
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "unreadable" : text.strip().lines().findFirst().orElse("unreadable");
+    }
+
+    /** The one default the schema cannot state: the response type follows the payload format. */
+    private static void defaultResponseType(ObjectNode document) {
+        if (document.get("response") instanceof ObjectNode response && isAbsent(response.get("type"))) {
+            boolean xml = "xml".equalsIgnoreCase(document.path("format").asText());
+            response.put("type", xml ? "xml" : "json");
+        }
+    }
+
+    // ---- rules beyond the schema ----
+
+    /**
+     * Checks over a document with defaults applied. Each check reads through {@code path()} and
+     * looks only at values of the expected type, so a document the schema refused is still safe
+     * to check.
+     */
+    private static final class Rules {
+        private final JsonNode document;
+        private final List<String> problems = new ArrayList<>();
+
+        Rules(JsonNode document) {
+            this.document = document;
+        }
+
+        List<String> check() {
+            secretHeaders();
+            credentials();
+            mapping();
+            acceptWhen();
+            responsePaths();
+            reasons();
+            return problems;
+        }
+
+        private void secretHeaders() {
+            for (String name : document.path("headers").properties().stream().map(Map.Entry::getKey).toList()) {
+                if (SECRET_HEADER.matcher(name).find()) {
+                    problems.add("headers." + name + ": secrets must not be written in the file; use credentials with env");
+                }
+            }
+        }
+
+        private void credentials() {
+            List<JsonNode> credentials = elements(document.path("credentials"));
+            for (int i = 0; i < credentials.size(); i++) {
+                exactlyOne(credentials.get(i), "credentials[" + i + "]", "header", "field");
+            }
+        }
+
+        private void mapping() {
+            List<JsonNode> mapping = elements(document.path("mapping"));
+            Map<String, Integer> firstIndexOfTarget = new HashMap<>();
+            for (int i = 0; i < mapping.size(); i++) {
+                JsonNode entry = mapping.get(i);
+                String path = "mapping[" + i + "]";
+                exactlyOne(entry, path, "from", "value");
+                if (has(entry, "default") && !has(entry, "from") && has(entry, "value")) {
+                    problems.add(path + ".default: only allowed with from");
+                }
+                // two entries writing the same field: one would silently overwrite the other
+                if (entry.path("to").isTextual()) {
+                    Integer first = firstIndexOfTarget.putIfAbsent(entry.get("to").textValue(), i);
+                    if (first != null) {
+                        problems.add(path + ".to: " + entry.get("to").textValue() + " is already written by mapping[" + first + "]");
+                    }
+                }
+            }
+        }
+
+        private void acceptWhen() {
+            JsonNode acceptWhen = document.path("response").path("accept_when");
+            if (!acceptWhen.isObject()) {
+                return;
+            }
+            exactlyOne(acceptWhen, "response.accept_when", "equals", "matches");
+            if (acceptWhen.path("matches").isTextual()) {
+                regexProblem(acceptWhen.get("matches").textValue())
+                        .ifPresent(p -> problems.add("response.accept_when.matches: " + p));
+            }
+        }
+
+        /** The paths into the answer must compile as JSONPath, XPath or regex, following the response type. */
+        private void responsePaths() {
+            JsonNode response = document.path("response");
+            Function<String, Optional<String>> compiler = switch (response.path("type").asText().toLowerCase(Locale.ROOT)) {
+                case "json" -> BuyerFileParser::jsonPathProblem;
+                case "xml" -> xpathChecker();
+                case "text" -> BuyerFileParser::regexProblem;
+                default -> null; // an unknown type is already reported by the schema
+            };
+            if (compiler == null) {
+                return;
+            }
+            Map<String, JsonNode> paths = new LinkedHashMap<>();
+            paths.put("response.accept_when.path", response.path("accept_when").path("path"));
+            paths.put("response.buyer_lead_id", response.path("buyer_lead_id"));
+            paths.put("response.payout", response.path("payout"));
+            paths.put("response.rejection_reason", response.path("rejection_reason"));
+            paths.forEach((field, path) -> {
+                if (path.isTextual() && !path.textValue().isEmpty()) {
+                    compiler.apply(path.textValue()).ifPresent(p -> problems.add(field + ": " + p));
+                }
+            });
+        }
+
+        private void reasons() {
+            List<JsonNode> reasons = elements(document.path("response").path("reasons"));
+            for (int i = 0; i < reasons.size(); i++) {
+                JsonNode reason = reasons.get(i).path("reason");
+                if (reason.isTextual() && reasonRuleTarget(reason.textValue()).isEmpty()) {
+                    problems.add("response.reasons[" + i + "].reason: must be one of " + reasonRuleLabels());
+                }
+            }
+        }
+
+        private void exactlyOne(JsonNode object, String path, String one, String other) {
+            if (!object.isObject()) {
+                return;
+            }
+            boolean hasOne = has(object, one);
+            boolean hasOther = has(object, other);
+            if (hasOne == hasOther) {
+                problems.add(path + ": must have exactly one of " + one + " or " + other + " (found " + (hasOne ? "both" : "neither") + ")");
+            }
+        }
+    }
+
+    /** A buyer's own reason rules may only name refusals: technical failures are classified by the router. */
+    private static Optional<FailureReason> reasonRuleTarget(String label) {
+        return FailureReason.ofLabel(label).filter(r -> r.category() != FailureCategory.TECHNICAL);
+    }
+
+    private static String reasonRuleLabels() {
+        return Arrays.stream(FailureReason.values())
+                .filter(r -> r.category() != FailureCategory.TECHNICAL)
+                .map(FailureReason::label)
+                .collect(Collectors.joining(", "));
+    }
+
+    private static Optional<String> jsonPathProblem(String path) {
+        try {
+            JsonPath.compile(path);
+            return Optional.empty();
+        } catch (InvalidPathException | IllegalArgumentException e) {
+            return Optional.of("not a valid JSONPath: " + e.getMessage().strip());
+        }
+    }
+
+    /** An XPath object is not thread-safe, so each check gets its own. */
+    private static Function<String, Optional<String>> xpathChecker() {
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        return path -> {
+            try {
+                xpath.compile(path);
+                return Optional.empty();
+            } catch (XPathExpressionException e) {
+                // the JDK wraps the useful message in a TransformerException
+                Throwable detail = e.getCause() != null ? e.getCause() : e;
+                return Optional.of("not a valid XPath: " + detail.getMessage().strip());
+            }
+        };
+    }
+
+    private static Optional<String> regexProblem(String regex) {
+        try {
+            Pattern.compile(regex);
+            return Optional.empty();
+        } catch (PatternSyntaxException e) {
+            return Optional.of("not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+        }
+    }
+
+    // ---- building the Buyer (the document is valid and has its defaults here) ----
+
+    private static Buyer toBuyer(JsonNode d, Path file) {
+        return new Buyer(
+                text(d, "id"),
+                text(d, "name"),
+                text(d, "type"),
+                text(d, "tier"),
+                d.get("enabled").booleanValue(),
+                text(d, "integration"),
+                endpoint(d.get("endpoint")),
+                enumValue(PayloadFormat.class, text(d, "format")),
+                text(d, "xml_root"),
+                headers(d.get("headers")),
+                list(d.get("credentials"), c -> new CredentialRef(text(c, "header"), text(c, "field"), text(c, "env"), text(c, "prefix"))),
+                list(d.get("mapping"), BuyerFileParser::fieldMapping),
+                d.get("price").decimalValue(),
+                d.get("exclusive").booleanValue(),
+                d.get("priority").intValue(),
+                retry(d.get("retry")),
+                response(d.get("response")),
+                file);
+    }
+
+    private static Endpoint endpoint(JsonNode e) {
+        return new Endpoint(
+                text(e, "url"),
+                text(e, "method").toUpperCase(Locale.ROOT),
+                e.get("connect_timeout_ms").intValue(),
+                e.get("timeout_ms").intValue());
+    }
+
+    private static Map<String, String> headers(JsonNode headers) {
+        Map<String, String> ordered = new LinkedHashMap<>();
+        headers.properties().forEach(h -> ordered.put(h.getKey(), h.getValue().textValue()));
+        return Collections.unmodifiableMap(ordered);
+    }
+
+    private static FieldMapping fieldMapping(JsonNode m) {
+        return new FieldMapping(text(m, "from"), text(m, "to"), text(m, "value"), text(m, "default"),
+                enumValue(Transform.class, text(m, "transform")));
+    }
+
+    private static RetryPolicy retry(JsonNode r) {
+        return new RetryPolicy(
+                r.get("max_attempts").intValue(),
+                r.get("initial_delay_ms").longValue(),
+                r.get("backoff_multiplier").doubleValue(),
+                r.get("max_delay_ms").longValue());
+    }
+
+    private static ResponseRules response(JsonNode r) {
+        JsonNode a = r.get("accept_when");
+        return new ResponseRules(
+                enumValue(ResponseType.class, text(r, "type")),
+                list(r.get("accepted_status"), JsonNode::intValue),
+                isAbsent(a) ? null : new AcceptCondition(text(a, "path"), text(a, "equals"), text(a, "matches")),
+                text(r, "buyer_lead_id"),
+                text(r, "payout"),
+                text(r, "rejection_reason"),
+                // stored with the canonical label, so "duplicate lead" in the file becomes "Duplicate Lead"
+                list(r.get("reasons"), rule -> new ReasonRule(text(rule, "contains"), reasonRuleTarget(text(rule, "reason")).orElseThrow().label())));
+    }
+
+    // ---- small helpers ----
+
+    /** The field as text (numbers and booleans as written), or null when absent. */
+    private static String text(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        return isAbsent(value) ? null : value.asText();
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String text) {
+        return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+    }
+
+    private static <T> List<T> list(JsonNode array, Function<JsonNode, T> element) {
+        List<T> result = new ArrayList<>();
+        array.forEach(item -> result.add(element.apply(item)));
+        return List.copyOf(result);
+    }
+
+    private static boolean has(JsonNode object, String field) {
+        return !isAbsent(object.get(field));
+    }
+
+    private static boolean isAbsent(JsonNode value) {
+        return value == null || value.isNull() || value.isMissingNode();
+    }
+
+    /** The items of a list, or none when the value is not a list (the schema has reported that). */
+    private static List<JsonNode> elements(JsonNode value) {
+        List<JsonNode> items = new ArrayList<>();
+        if (value.isArray()) {
+            value.forEach(items::add);
+        }
+        return items;
+    }
+}

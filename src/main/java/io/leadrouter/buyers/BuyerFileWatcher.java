@@ -1,0 +1,158 @@
+package io.leadrouter.buyers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks at the buyers folder (called by the {@code buyer-files} timer route) and applies what
+ * changed, one file at a time: a new or changed valid file installs or updates its buyer, a
+ * removed file removes its buyer, and a broken file is reported with its problems while the
+ * buyer it last described (if any) and every other buyer keep working.
+ */
+public final class BuyerFileWatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BuyerFileWatcher.class);
+
+    /** What the watcher knows of one file: its content hash, the buyer it declares, or its problem. */
+    public record FileState(String hash, String buyerId, String problem) {
+    }
+
+    private final Path directory;
+    private final BuyerFileParser parser;
+    private final BuyerCatalog catalog;
+    private final BuyerRoutes routes;
+    private final SecretResolver secrets;
+    private final Map<Path, FileState> files = new HashMap<>();
+
+    public BuyerFileWatcher(Path directory, BuyerFileParser parser, BuyerCatalog catalog, BuyerRoutes routes,
+            SecretResolver secrets) {
+        this.directory = directory;
+        this.parser = parser;
+        this.catalog = catalog;
+        this.routes = routes;
+        this.secrets = secrets;
+    }
+
+    public synchronized void scan() throws IOException {
+        Map<Path, String> present = listFiles();
+        for (Path gone : files.keySet().stream().filter(p -> !present.containsKey(p)).toList()) {
+            FileState state = files.remove(gone);
+            if (state.buyerId() != null) {
+                removeBuyer(state.buyerId(), gone);
+            }
+        }
+        for (Map.Entry<Path, String> file : present.entrySet()) {
+            FileState known = files.get(file.getKey());
+            if (known == null || !known.hash().equals(file.getValue())) {
+                load(file.getKey(), file.getValue(), known);
+            }
+        }
+    }
+
+    /** Every file seen and what became of it, for {@code GET /buyers}. */
+    public synchronized Map<Path, FileState> fileStates() {
+        return new LinkedHashMap<>(files);
+    }
+
+    private void load(Path file, String hash, FileState known) {
+        String previousId = known == null ? null : known.buyerId();
+        try {
+            Buyer buyer = parser.parse(file);
+            checkUnique(buyer, file);
+            checkSecrets(buyer, file);
+            Buyer previous = catalog.find(buyer.id()).orElse(null);
+            if (previousId != null && !previousId.equals(buyer.id())) {
+                removeBuyer(previousId, file);
+            }
+            routes.install(buyer, previous);
+            catalog.put(buyer);
+            files.put(file, new FileState(hash, buyer.id(), null));
+            LOG.info("Buyer {} ({}) {} from {}", buyer.id(), buyer.name(), previous == null ? "added" : "updated", name(file));
+        } catch (BuyerFileException e) {
+            files.put(file, new FileState(hash, previousId, e.getMessage()));
+            LOG.error("Buyer file rejected: {}{}", e.getMessage(),
+                    previousId == null ? "" : " (buyer " + previousId + " keeps its previous settings)");
+        } catch (Exception e) {
+            files.put(file, new FileState(hash, previousId, name(file) + ": " + e.getMessage()));
+            LOG.error("Buyer file {} could not be applied: {}", name(file), e.getMessage(), e);
+        }
+    }
+
+    private void checkUnique(Buyer buyer, Path file) throws BuyerFileException {
+        Optional<Path> other = files.entrySet().stream()
+                .filter(e -> !e.getKey().equals(file) && buyer.id().equals(e.getValue().buyerId()))
+                .map(Map.Entry::getKey).findFirst();
+        if (other.isPresent()) {
+            throw new BuyerFileException(file, java.util.List.of("id: " + buyer.id() + " is already declared by " + name(other.get())));
+        }
+    }
+
+    private void checkSecrets(Buyer buyer, Path file) throws BuyerFileException {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (int i = 0; i < buyer.credentials().size(); i++) {
+            String env = buyer.credentials().get(i).env();
+            if (secrets.resolve(env).isEmpty()) {
+                problems.add("credentials[" + i + "].env: environment variable " + env + " is not set");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BuyerFileException(file, problems);
+        }
+    }
+
+    private void removeBuyer(String buyerId, Path file) {
+        try {
+            catalog.remove(buyerId);
+            routes.remove(buyerId);
+            LOG.info("Buyer {} removed ({} is gone or now declares another buyer)", buyerId, name(file));
+        } catch (Exception e) {
+            LOG.error("Buyer {} could not be removed: {}", buyerId, e.getMessage(), e);
+        }
+    }
+
+    private Map<Path, String> listFiles() throws IOException {
+        Map<Path, String> found = new HashMap<>();
+        if (!Files.isDirectory(directory)) {
+            return found;
+        }
+        try (Stream<Path> list = Files.list(directory)) {
+            for (Path file : list.filter(BuyerFileWatcher::isBuyerFile).toList()) {
+                try {
+                    found.put(file, sha256(Files.readAllBytes(file)));
+                } catch (IOException e) {
+                    LOG.warn("Buyer file {} could not be read: {}", name(file), e.getMessage());
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean isBuyerFile(Path file) {
+        String name = file.getFileName().toString();
+        return Files.isRegularFile(file) && !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    private static String name(Path file) {
+        Path parent = file.getParent();
+        return (parent == null ? "" : parent.getFileName() + "/") + file.getFileName();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.leadrouter.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.buyers.BuyerFileParser;
+import io.leadrouter.buyers.BuyerFileWatcher;
+import io.leadrouter.buyers.BuyerRoutes;
+import io.leadrouter.buyers.SecretResolver;
+import io.leadrouter.delivery.AttemptConcluder;
+import io.leadrouter.delivery.AttemptPreparer;
+import io.leadrouter.delivery.BuyerRequestFactory;
+import io.leadrouter.delivery.DeadLetterReplay;
+import io.leadrouter.delivery.DeadLetters;
+import io.leadrouter.delivery.RetryWhileAttemptsLeft;
+import io.leadrouter.events.EventEmitter;
+import io.leadrouter.events.EventJson;
+import io.leadrouter.events.EventStore;
+import io.leadrouter.events.RecipientEvents;
+import io.leadrouter.intake.HttpLeadIntake;
+import io.leadrouter.intake.KafkaLeadIntake;
+import io.leadrouter.intake.LeadDispatcher;
+import io.leadrouter.intake.LeadParser;
+import io.leadrouter.intake.LeadStore;
+import io.leadrouter.routing.LeadHistory;
+import io.leadrouter.routing.LeadWalk;
+import java.time.Clock;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.Registry;
+import io.leadrouter.dev.EmbeddedKafkaService;
+import io.leadrouter.dev.EmbeddedPostgresService;
+import io.leadrouter.dev.SandboxBuyers;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the storage and the broker before any route starts: an external PostgreSQL and Kafka
+ * when they are configured, otherwise embedded ones (and the sandbox buyers), so the quick start
+ * needs nothing installed.
+ */
+public final class LeadRouterConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeadRouterConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        boolean embedded = false;
+
+        DataSource dataSource = settings.text("leadrouter.datasource.url")
+                .map(url -> dataSource(url, settings.text("leadrouter.datasource.username", "postgres"),
+                        settings.text("leadrouter.datasource.password", ""), settings))
+                .orElse(null);
+        if (dataSource == null) {
+            embedded = true;
+            EmbeddedPostgresService postgres = new EmbeddedPostgresService(
+                    settings.integer("leadrouter.embedded.postgres.port", 15432),
+                    Path.of(settings.text("leadrouter.embedded.postgres.data-dir", "data/postgres")));
+            context.addService(postgres, true, true);
+            postgres.start();
+            dataSource = dataSource(postgres.jdbcUrl(), postgres.username(), "", settings);
+        }
+        migrate(dataSource);
+        context.getRegistry().bind("dataSource", DataSource.class, dataSource);
+
+        String brokers = settings.text("leadrouter.kafka.bootstrap-servers").orElse(null);
+        if (brokers == null) {
+            embedded = true;
+            EmbeddedKafkaService kafka = new EmbeddedKafkaService(
+                    settings.text("leadrouter.embedded.kafka.host", "127.0.0.1"),
+                    settings.integer("leadrouter.embedded.kafka.port", 9092),
+                    Path.of(settings.text("leadrouter.embedded.kafka.data-dir", "data/kafka")));
+            context.addService(kafka, true, true);
+            kafka.start();
+            brokers = kafka.bootstrapServers();
+        }
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
+        LOG.info("Kafka bootstrap servers: {}", brokers);
+
+        if (context.getRegistry().lookupByName("secretResolver") == null) {
+            context.getRegistry().bind("secretResolver", SecretResolver.class, SecretResolver.fromEnvironment());
+        }
+
+        bindComponents(context, settings, dataSource);
+
+        String sandbox = settings.text("leadrouter.sandbox.enabled", "auto");
+        if (sandbox.equals("true") || (sandbox.equals("auto") && embedded)) {
+            SandboxBuyers buyers = new SandboxBuyers(
+                    settings.text("leadrouter.sandbox.host", "127.0.0.1"),
+                    settings.integer("leadrouter.sandbox.port", 8089));
+            context.addService(buyers, true, true);
+            buyers.start();
+        }
+    }
+
+    /** The router's own parts, bound by the names the routes use. */
+    private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource) {
+        Registry registry = context.getRegistry();
+        ObjectMapper json = EventJson.mapper();
+        Clock clock = Clock.systemUTC();
+        ProducerTemplate producer = context.createProducerTemplate();
+        SecretResolver secrets = registry.lookupByNameAndType("secretResolver", SecretResolver.class);
+
+        BuyerCatalog catalog = new BuyerCatalog();
+        registry.bind("buyerCatalog", catalog);
+        registry.bind("buyerFileWatcher", new BuyerFileWatcher(
+                Path.of(settings.text("leadrouter.buyers.dir", "buyers")), new BuyerFileParser(), catalog,
+                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds", 30)), secrets));
+
+        EventStore eventStore = new EventStore(dataSource, json);
+        EventEmitter emitter = new EventEmitter(producer);
+        RecipientEvents events = new RecipientEvents(json, clock);
+        registry.bind("eventStore", eventStore);
+
+        LeadStore leads = new LeadStore(dataSource, json, clock.instant());
+        LeadDispatcher dispatcher = new LeadDispatcher(producer);
+        LeadParser parser = new LeadParser(json, settings.integer("leadrouter.intake.max-body-bytes", 262_144));
+        registry.bind("leadStore", leads);
+        registry.bind("httpLeadIntake", new HttpLeadIntake(parser, leads, dispatcher, json, clock));
+        registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, leads, dispatcher, clock));
+        registry.bind("leadWalk", new LeadWalk(new LeadHistory(dataSource, catalog), catalog, leads));
+
+        DeadLetters deadLetters = new DeadLetters(dataSource, json);
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("deadLetterReplay", new DeadLetterReplay(deadLetters, leads, catalog, producer));
+        registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
+        registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, clock));
+        registry.bind("attemptConcluder", new AttemptConcluder(events, emitter));
+    }
+
+    private static DataSource dataSource(String url, String user, String password, Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("lead-router");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size", 16));
+        config.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms", 5000));
+        return new HikariDataSource(config);
+    }
+
+    private static void migrate(DataSource dataSource) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+}

@@ -1,0 +1,68 @@
+package io.leadrouter.delivery;
+
+import io.leadrouter.buyers.Buyer;
+import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.events.EventEmitter;
+import io.leadrouter.events.RecipientEvents;
+import io.leadrouter.intake.Lead;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * First step of an attempt: works out which attempt this is, builds the buyer's request on the
+ * message, and records the {@code recipient.delivery_attempt} event before the buyer is called.
+ */
+public final class AttemptPreparer implements Processor {
+
+    private final BuyerCatalog catalog;
+    private final BuyerRequestFactory requests;
+    private final RecipientEvents events;
+    private final EventEmitter emitter;
+    private final Clock clock;
+
+    public AttemptPreparer(BuyerCatalog catalog, BuyerRequestFactory requests, RecipientEvents events,
+            EventEmitter emitter, Clock clock) {
+        this.catalog = catalog;
+        this.requests = requests;
+        this.events = events;
+        this.emitter = emitter;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Lead lead = exchange.getProperty(ExchangeKeys.LEAD, Lead.class);
+        String buyerId = exchange.getProperty(ExchangeKeys.BUYER_ID, String.class);
+        Buyer buyer = catalog.find(buyerId)
+                .orElseThrow(() -> new IllegalStateException("buyer " + buyerId + " was removed"));
+        Message message = exchange.getMessage();
+        int attemptNumber = message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        Instant now = clock.instant();
+        Instant firstAttemptAt = exchange.getProperty(ExchangeKeys.FIRST_ATTEMPT_AT, now, Instant.class);
+        exchange.setProperty(ExchangeKeys.FIRST_ATTEMPT_AT, firstAttemptAt);
+        DeliveryAttempt attempt = new DeliveryAttempt(lead, buyer, attemptNumber, firstAttemptAt, now);
+        exchange.setProperty(ExchangeKeys.ATTEMPT, attempt);
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        exchange.removeProperty(ExchangeKeys.OUTCOME);
+
+        // Clean slate for the request, but Camel's redelivery bookkeeping must survive: the error
+        // handler counts attempts (and computes the backoff) from these headers.
+        message.removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER);
+        message.setBody(null);
+        exchange.setProperty(ExchangeKeys.HTTP_URI, HttpEndpoints.uriFor(buyer));
+        emitter.emit(events.deliveryAttempt(attempt));
+        try {
+            BuyerRequest request = requests.create(attempt);
+            request.headers().forEach(message::setHeader);
+            message.setHeader(Exchange.CONTENT_TYPE, request.contentType());
+            message.setBody(request.body());
+            exchange.setProperty(RequestSecrets.KEY, new RequestSecrets(request.secrets()));
+        } catch (BuyerRequestFactory.MissingSecretException e) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
+        }
+        exchange.setProperty(ExchangeKeys.CALL_STARTED_NANOS, System.nanoTime());
+    }
+}

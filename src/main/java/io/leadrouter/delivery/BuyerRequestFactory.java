@@ -1,0 +1,49 @@
+package io.leadrouter.delivery;
+
+import io.leadrouter.buyers.Buyer;
+import io.leadrouter.buyers.Buyer.CredentialRef;
+import io.leadrouter.buyers.SecretResolver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Maps a lead to a buyer's format and adds the buyer's headers and credentials. */
+public final class BuyerRequestFactory {
+
+    private final LeadMapper mapper = new LeadMapper();
+    private final PayloadWriter writer = new PayloadWriter();
+    private final SecretResolver secrets;
+
+    public BuyerRequestFactory(SecretResolver secrets) {
+        this.secrets = secrets;
+    }
+
+    /** @throws MissingSecretException when a credential's environment variable is not set */
+    public BuyerRequest create(DeliveryAttempt attempt) {
+        Buyer buyer = attempt.buyer();
+        Map<String, Object> fields = mapper.map(buyer.mapping(), attempt.lead().payload());
+        Map<String, String> headers = new LinkedHashMap<>(buyer.headers());
+        List<String> used = new ArrayList<>();
+        for (CredentialRef credential : buyer.credentials()) {
+            String secret = secrets.resolve(credential.env()).orElseThrow(() -> new MissingSecretException(credential.env()));
+            used.add(secret);
+            String value = credential.prefix() + secret;
+            if (credential.header() != null) {
+                headers.put(credential.header(), value);
+            } else {
+                fields.put(credential.field(), value);
+            }
+        }
+        headers.put("Idempotency-Key", attempt.idempotencyKey());
+        String body = writer.write(buyer.format(), buyer.xmlRoot(), fields);
+        return new BuyerRequest(body, writer.contentType(buyer.format()), headers, List.copyOf(used));
+    }
+
+    /** A credential's secret is not in the environment: the attempt fails as Invalid Credentials. */
+    public static final class MissingSecretException extends RuntimeException {
+        public MissingSecretException(String name) {
+            super("the secret " + name + " is not set in the environment", null, false, false);
+        }
+    }
+}

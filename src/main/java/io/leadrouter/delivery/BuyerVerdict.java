@@ -1,0 +1,25 @@
+package io.leadrouter.delivery;
+
+import java.math.BigDecimal;
+
+/**
+ * What a buyer's HTTP answer means, as read by {@link ResponseInterpreter}.
+ *
+ * @param accepted        whether the buyer took the lead
+ * @param bodyForEvent    the answer as events show it: a Jackson {@code JsonNode} for a JSON answer that
+ *                        parses, else the text (capped at 64 KiB); null for an empty answer
+ * @param buyerLeadId     the buyer's id for the lead, when accepted and the rules find one
+ * @param payout          what the buyer says it pays, when accepted and the rules find a number
+ * @param rejectionReason the buyer's own words for a refusal, when there are any
+ * @param failureReason   null when accepted
+ * @param details         a short sentence for {@code failure.details}; null when accepted
+ */
+public record BuyerVerdict(
+        boolean accepted,
+        Object bodyForEvent,
+        String buyerLeadId,
+        BigDecimal payout,
+        String rejectionReason,
+        FailureReason failureReason,
+        String details) {
+}

@@ -1,0 +1,43 @@
+package io.leadrouter.delivery;
+
+import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.intake.Lead;
+import io.leadrouter.intake.LeadStore;
+import java.sql.SQLException;
+import org.apache.camel.ProducerTemplate;
+
+/** Sends a dead-lettered lead once more to the buyer it did not reach, with a fresh set of attempts. */
+public final class DeadLetterReplay {
+
+    public static final String ENDPOINT = "seda:dead-letter-replay";
+
+    /** How a replay request ended. */
+    public enum Result { STARTED, NOT_FOUND, BUYER_GONE }
+
+    private final DeadLetters deadLetters;
+    private final LeadStore leads;
+    private final BuyerCatalog catalog;
+    private final ProducerTemplate producer;
+
+    public DeadLetterReplay(DeadLetters deadLetters, LeadStore leads, BuyerCatalog catalog, ProducerTemplate producer) {
+        this.deadLetters = deadLetters;
+        this.leads = leads;
+        this.catalog = catalog;
+        this.producer = producer;
+    }
+
+    public Result replay(long id) throws SQLException {
+        var claimed = deadLetters.claimForReplay(id);
+        if (claimed.isEmpty()) {
+            return Result.NOT_FOUND;
+        }
+        DeadLetters.Pending pending = claimed.get();
+        Lead lead = leads.find(pending.leadId()).orElse(null);
+        if (lead == null || catalog.find(pending.recipientId()).isEmpty()) {
+            deadLetters.release(id);
+            return Result.BUYER_GONE;
+        }
+        producer.sendBodyAndProperty(ENDPOINT, lead, ExchangeKeys.BUYER_ID, pending.recipientId());
+        return Result.STARTED;
+    }
+}

@@ -1,0 +1,153 @@
+package io.leadrouter.delivery;
+
+import io.leadrouter.buyers.Buyer.AcceptCondition;
+import io.leadrouter.buyers.Buyer.ResponseRules;
+import io.leadrouter.buyers.Buyer.ResponseType;
+import java.math.BigDecimal;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a buyer's HTTP answer into a {@link BuyerVerdict}.
+ *
+ * <ol>
+ *   <li>The status decides first: 5xx is Server Error, 401 Invalid Credentials, 403 IP Not Whitelisted
+ *       (unless the buyer's text names another reason), 408 Timeout; any other status outside
+ *       {@code acceptedStatus} (default 2xx) is a refusal whose reason comes from the buyer's text.</li>
+ *   <li>An accepted status with no {@code acceptWhen} is an acceptance. Otherwise the value at the
+ *       condition's path must equal (ignoring case; numbers by value) and/or match (regex find) the
+ *       condition; a condition with neither only needs a value other than "false". A body that does not
+ *       parse as the declared type is then a Server Error: the buyer answered garbage.</li>
+ *   <li>On acceptance, buyerLeadId and payout are read if the body allows; a missing or unparsable one
+ *       is null, never a failure, because the buyer has already taken the lead.</li>
+ * </ol>
+ * The buyer's text for a refusal is the value at {@code rejectionReason}; failing that, the whole body
+ * when the type is TEXT or the body is not the declared type (an HTML error page, say). Thread-safe.
+ */
+public final class ResponseInterpreter {
+
+    private static final int QUOTE_MAX_CHARS = 200;
+
+    private final ReasonMatcher reasonMatcher = new ReasonMatcher();
+
+    public BuyerVerdict interpret(ResponseRules rules, int statusCode, String body) {
+        Objects.requireNonNull(rules.type(), "response rules must declare a type");
+        ResponseBody response = new ResponseBody(rules.type(), body);
+        if (statusCode >= 500) {
+            return failure(rules, response, FailureReason.SERVER_ERROR, "HTTP " + statusCode + " from buyer");
+        }
+        if (statusCode == 401) {
+            return failure(rules, response, FailureReason.INVALID_CREDENTIALS, "HTTP 401: authentication failed");
+        }
+        if (statusCode == 403) {
+            String text = rejectionText(rules, response);
+            FailureReason said = reasonMatcher.match(rules.reasons(), text);
+            FailureReason reason = said == FailureReason.REJECTED ? FailureReason.IP_NOT_WHITELISTED : said;
+            return failure(response, text, reason, withQuote("HTTP 403: access denied", text));
+        }
+        if (statusCode == 408) {
+            return failure(rules, response, FailureReason.TIMEOUT, "HTTP 408: buyer timed out waiting for the request");
+        }
+        if (!isAcceptedStatus(rules, statusCode)) {
+            String text = rejectionText(rules, response);
+            return failure(response, text, reasonMatcher.match(rules.reasons(), text),
+                    withQuote("HTTP " + statusCode + ": buyer rejected the lead", text));
+        }
+        return interpretAcceptedStatus(rules, response);
+    }
+
+    private BuyerVerdict interpretAcceptedStatus(ResponseRules rules, ResponseBody response) {
+        AcceptCondition condition = rules.acceptWhen();
+        if (condition != null) {
+            Optional<String> value;
+            try {
+                value = response.valueAt(condition.path());
+            } catch (ResponseBody.UnreadableException e) {
+                return failure(response, null, FailureReason.SERVER_ERROR, e.getMessage());
+            }
+            if (!holds(condition, value)) {
+                String text = rejectionText(rules, response);
+                String details = "buyer rejected the lead: "
+                        + (text != null ? quote(text) : describe(condition.path(), value));
+                return failure(response, text, reasonMatcher.match(rules.reasons(), text), details);
+            }
+        }
+        String buyerLeadId = lenientValue(response, rules.buyerLeadId()).orElse(null);
+        BigDecimal payout = lenientValue(response, rules.payout()).flatMap(ResponseInterpreter::decimal).orElse(null);
+        return new BuyerVerdict(true, response.forEvent(), buyerLeadId, payout, null, null, null);
+    }
+
+    private static boolean isAcceptedStatus(ResponseRules rules, int statusCode) {
+        if (rules.acceptedStatus() == null || rules.acceptedStatus().isEmpty()) {
+            return statusCode >= 200 && statusCode < 300;
+        }
+        return rules.acceptedStatus().contains(statusCode);
+    }
+
+    private static boolean holds(AcceptCondition condition, Optional<String> value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        String actual = value.get();
+        if (condition.equals() == null && condition.matches() == null) {
+            return !actual.equalsIgnoreCase("false");
+        }
+        boolean equalsHolds = condition.equals() == null || sameValue(actual, condition.equals().strip());
+        boolean matchesHolds = condition.matches() == null || Pattern.compile(condition.matches()).matcher(actual).find();
+        return equalsHolds && matchesHolds;
+    }
+
+    /** Case-insensitive text, or equal numbers: "1.0" is "1". */
+    private static boolean sameValue(String actual, String expected) {
+        if (actual.equalsIgnoreCase(expected)) {
+            return true;
+        }
+        Optional<BigDecimal> actualNumber = decimal(actual);
+        Optional<BigDecimal> expectedNumber = decimal(expected);
+        return actualNumber.isPresent() && expectedNumber.isPresent() && actualNumber.get().compareTo(expectedNumber.get()) == 0;
+    }
+
+    private static Optional<BigDecimal> decimal(String text) {
+        try {
+            return Optional.of(new BigDecimal(text.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> lenientValue(ResponseBody response, String path) {
+        return path == null || path.isBlank() ? Optional.empty() : response.valueAtIfReadable(path);
+    }
+
+    private static String rejectionText(ResponseRules rules, ResponseBody response) {
+        Optional<String> text = lenientValue(response, rules.rejectionReason());
+        if (text.isEmpty() && (rules.type() == ResponseType.TEXT || !response.isReadable())) {
+            text = Optional.ofNullable(response.text());
+        }
+        return text.orElse(null);
+    }
+
+    private BuyerVerdict failure(ResponseRules rules, ResponseBody response, FailureReason reason, String details) {
+        return failure(response, rejectionText(rules, response), reason, details);
+    }
+
+    private static BuyerVerdict failure(ResponseBody response, String rejectionText, FailureReason reason, String details) {
+        return new BuyerVerdict(false, response.forEvent(), null, null, rejectionText == null ? null : quote(rejectionText), reason, details);
+    }
+
+    private static String withQuote(String sentence, String buyerText) {
+        return buyerText == null ? sentence : sentence + ": " + quote(buyerText);
+    }
+
+    private static String describe(String path, Optional<String> value) {
+        String where = path == null || path.isBlank() ? "the response body" : path;
+        return value.map(v -> where + " is \"" + quote(v) + "\"").orElse(where + " not found in the response");
+    }
+
+    /** Buyer text on one line and short enough for an event. */
+    private static String quote(String text) {
+        String oneLine = text.strip().replaceAll("\\s+", " ");
+        return oneLine.length() > QUOTE_MAX_CHARS ? oneLine.substring(0, QUOTE_MAX_CHARS) + "…" : oneLine;
+    }
+}

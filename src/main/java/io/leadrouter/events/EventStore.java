@@ -1,0 +1,98 @@
+package io.leadrouter.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** The {@code recipient_events} table: the source of truth for what happened to every lead. */
+public final class EventStore {
+
+    private static final String INSERT = """
+            insert into recipient_events (event_id, event_type, lead_id, recipient_id, occurred_at, outcome,
+                failure_category, failure_reason, duration_ms, price, event)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))
+            on conflict (event_id) do nothing""";
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+
+    public EventStore(DataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
+
+    /** Appends one event. Appending the same event_id twice keeps the first (exactly once in the table). */
+    public void append(JsonNode event) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setObject(1, UUID.fromString(event.path("event_id").asText()));
+            insert.setString(2, event.path("event_type").asText());
+            insert.setString(3, event.path("lead_id").asText());
+            insert.setString(4, textOrNull(event.path("recipient").path("id")));
+            insert.setTimestamp(5, Timestamp.from(Instant.parse(event.path("timestamp").asText())));
+            insert.setString(6, textOrNull(event.path("outcome")));
+            insert.setString(7, textOrNull(event.path("failure").path("category")));
+            insert.setString(8, textOrNull(event.path("failure").path("reason")));
+            JsonNode duration = event.path("duration_ms");
+            if (duration.isNumber()) {
+                insert.setInt(9, duration.intValue());
+            } else {
+                insert.setNull(9, Types.INTEGER);
+            }
+            insert.setBigDecimal(10, price(event));
+            insert.setString(11, event.toString());
+            insert.executeUpdate();
+        }
+    }
+
+    /** The lead's events, oldest first, or empty when the lead is unknown. */
+    public Optional<ArrayNode> eventsOfLead(String leadId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement known = connection.prepareStatement("select 1 from leads where lead_id = ?");
+                PreparedStatement select = connection.prepareStatement(
+                        "select event from recipient_events where lead_id = ? order by occurred_at, seq")) {
+            known.setString(1, leadId);
+            try (ResultSet rs = known.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+            }
+            select.setString(1, leadId);
+            ArrayNode events = json.createArrayNode();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    events.add(EventJson.inSpecOrder((com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(rs.getString(1))));
+                }
+            }
+            return Optional.of(events);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored event is not valid JSON", e);
+        }
+    }
+
+    private static BigDecimal price(JsonNode event) {
+        JsonNode delivery = event.path("delivery");
+        JsonNode price = delivery.has("price") ? delivery.get("price") : delivery.path("attempted_price");
+        if (!price.isNumber()) {
+            price = event.path("delivery_plan").path("price");
+        }
+        return price.isNumber() ? price.decimalValue() : null;
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+}

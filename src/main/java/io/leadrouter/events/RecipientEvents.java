@@ -1,0 +1,158 @@
+package io.leadrouter.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.buyers.Buyer;
+import io.leadrouter.delivery.DeliveryAttempt;
+import io.leadrouter.delivery.DeliveryOutcome;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+/**
+ * Builds recipient events in the shape of the spec's examples, field for field and in the same
+ * order, plus a unique {@code event_id} that consumers use to drop repeats.
+ */
+public final class RecipientEvents {
+
+    public static final String DELIVERY_ATTEMPT = "recipient.delivery_attempt";
+    public static final String DELIVERED = "recipient.delivered";
+    public static final String FAILED = "recipient.failed";
+    public static final String FEEDBACK = "recipient.feedback";
+
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public RecipientEvents(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
+    }
+
+    /** Emitted just before the buyer is called. */
+    public ObjectNode deliveryAttempt(DeliveryAttempt attempt) {
+        Buyer buyer = attempt.buyer();
+        ObjectNode event = header(DELIVERY_ATTEMPT, attempt, attempt.startedAt());
+        recipient(event, buyer);
+        ObjectNode plan = event.putObject("delivery_plan");
+        plan.put("price", money(buyer.price()));
+        plan.put("exclusive", buyer.exclusive());
+        plan.put("priority", buyer.priority());
+        plan.put("timeout", buyer.endpoint().timeoutMs());
+        ObjectNode snapshot = event.putObject("lead_snapshot");
+        attempt.lead().score().ifPresentOrElse(s -> snapshot.put("score", s), () -> snapshot.putNull("score"));
+        snapshot.put("age_minutes", attempt.lead().ageMinutes(attempt.startedAt()));
+        snapshot.put("enhancements_complete", attempt.lead().enhancementsComplete());
+        metadata(event, attempt);
+        return event;
+    }
+
+    /** Emitted when the buyer accepted the lead. The price is the buyer's payout when it reports one. */
+    public ObjectNode delivered(DeliveryAttempt attempt, DeliveryOutcome outcome, String url) {
+        Buyer buyer = attempt.buyer();
+        ObjectNode event = header(DELIVERED, attempt, clock.instant());
+        recipient(event, buyer);
+        event.put("outcome", "success");
+        event.put("duration_ms", outcome.durationMs());
+        BigDecimal price = outcome.payout() != null ? outcome.payout() : buyer.price();
+        ObjectNode delivery = delivery(event, buyer, url);
+        delivery.put("price", money(price));
+        attempt.lead().cost().ifPresentOrElse(
+                cost -> delivery.put("margin", money(price.subtract(cost))), () -> delivery.putNull("margin"));
+        ObjectNode response = response(event, outcome);
+        ObjectNode parsed = response.putObject("parsed");
+        parsed.put("buyer_lead_id", outcome.buyerLeadId());
+        parsed.put("acceptance", true);
+        metadata(event, attempt);
+        return event;
+    }
+
+    /** Emitted when an attempt failed, whether or not it will be retried. */
+    public ObjectNode failed(DeliveryAttempt attempt, DeliveryOutcome outcome, String url) {
+        Buyer buyer = attempt.buyer();
+        ObjectNode event = header(FAILED, attempt, clock.instant());
+        recipient(event, buyer);
+        event.put("outcome", "failed");
+        event.put("duration_ms", outcome.durationMs());
+        ObjectNode failure = event.putObject("failure");
+        failure.put("reason", outcome.failureReason().label());
+        failure.put("category", outcome.failureReason().category().label());
+        failure.put("details", outcome.details());
+        failure.put("retry_eligible", outcome.failureReason().retryEligible());
+        delivery(event, buyer, url).put("attempted_price", money(buyer.price()));
+        if (outcome.statusCode() != null) {
+            ObjectNode response = response(event, outcome);
+            ObjectNode parsed = response.putObject("parsed");
+            parsed.put("buyer_lead_id", outcome.buyerLeadId());
+            parsed.put("acceptance", false);
+        }
+        metadata(event, attempt);
+        return event;
+    }
+
+    private ObjectNode header(String type, DeliveryAttempt attempt, Instant at) {
+        ObjectNode event = json.createObjectNode();
+        event.put("event_id", UUID.randomUUID().toString());
+        event.put("event_type", type);
+        event.put("timestamp", timestamp(at));
+        event.put("lead_id", attempt.lead().leadId());
+        return event;
+    }
+
+    private static void recipient(ObjectNode event, Buyer buyer) {
+        ObjectNode recipient = event.putObject("recipient");
+        recipient.put("id", buyer.id());
+        recipient.put("name", buyer.name());
+        recipient.put("type", buyer.type());
+    }
+
+    private static ObjectNode delivery(ObjectNode event, Buyer buyer, String url) {
+        ObjectNode delivery = event.putObject("delivery");
+        delivery.put("method", "HTTP " + buyer.endpoint().method());
+        delivery.put("url", url);
+        return delivery;
+    }
+
+    private ObjectNode response(ObjectNode event, DeliveryOutcome outcome) {
+        ObjectNode response = event.putObject("response");
+        if (outcome.statusCode() == null) {
+            response.putNull("status_code");
+        } else {
+            response.put("status_code", outcome.statusCode());
+        }
+        Object body = outcome.responseBody();
+        if (body instanceof JsonNode node) {
+            response.set("body", node);
+        } else if (body == null) {
+            response.putNull("body");
+        } else {
+            response.put("body", body.toString());
+        }
+        return response;
+    }
+
+    private static void metadata(ObjectNode event, DeliveryAttempt attempt) {
+        ObjectNode metadata = event.putObject("metadata");
+        metadata.put("attempt_number", attempt.attemptNumber());
+        metadata.put("total_attempts", attempt.totalAttempts());
+        metadata.put("first_attempt", timestamp(attempt.firstAttemptAt()));
+        metadata.put("integration", attempt.buyer().integration());
+        metadata.put("buyer_tier", attempt.buyer().tier());
+        metadata.put("idempotency_key", attempt.idempotencyKey());
+    }
+
+    private static BigDecimal money(BigDecimal amount) {
+        return amount.setScale(2, RoundingMode.HALF_UP);
+    }
+}

@@ -1,0 +1,16 @@
+package io.leadrouter.intake;
+
+/** A lead that intake refuses, with the HTTP status that says why (400, 413, 415). */
+public final class InvalidLeadException extends Exception {
+
+    private final int status;
+
+    public InvalidLeadException(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,46 @@
+package io.leadrouter.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lead from the Kafka {@code leads} topic: the same checks as {@code POST /leads}. A bad record
+ * is set aside with its reason (property {@link #INVALID}) for the route to publish; a storage
+ * failure is thrown, so the record is not committed and is read again.
+ */
+public final class KafkaLeadIntake implements Processor {
+
+    public static final String INVALID = "leadRouterInvalidLead";
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaLeadIntake.class);
+
+    private final LeadParser parser;
+    private final LeadStore store;
+    private final LeadDispatcher dispatcher;
+    private final Clock clock;
+
+    public KafkaLeadIntake(LeadParser parser, LeadStore store, LeadDispatcher dispatcher, Clock clock) {
+        this.parser = parser;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws SQLException {
+        String record = exchange.getMessage().getBody(String.class);
+        try {
+            Lead lead = parser.parse(record == null ? null : record.getBytes(StandardCharsets.UTF_8), clock.instant());
+            if (store.insert(lead, "kafka")) {
+                dispatcher.dispatch(lead);
+            }
+        } catch (InvalidLeadException e) {
+            LOG.warn("Lead refused from the Kafka leads topic: {}", e.getMessage());
+            exchange.setProperty(INVALID, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.leadrouter.intake;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The {@code leads} table: a lead is here, durably, before intake says 202. */
+public final class LeadStore {
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+    private final Instant startedAt;
+
+    /** @param startedAt when this router started: leads unfinished from before then are resumed */
+    public LeadStore(DataSource dataSource, ObjectMapper json, Instant startedAt) {
+        this.dataSource = dataSource;
+        this.json = json;
+        this.startedAt = startedAt;
+    }
+
+    /** Stores a new lead; false when a lead with this id is already stored (a client's retry). */
+    public boolean insert(Lead lead, String source) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("""
+                        insert into leads (lead_id, payload, source, received_at) values (?, cast(? as jsonb), ?, ?)
+                        on conflict (lead_id) do nothing""")) {
+            insert.setString(1, lead.leadId());
+            insert.setString(2, lead.payload().toString());
+            insert.setString(3, source);
+            insert.setTimestamp(4, Timestamp.from(lead.receivedAt()));
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    public Optional<Lead> find(String leadId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "select lead_id, payload, received_at from leads where lead_id = ?")) {
+            select.setString(1, leadId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Leads accepted before this router started that some selected buyer has not finished with
+     * (the previous run crashed or stopped), oldest first. Leads of this run are never in it.
+     */
+    public List<Lead> leftUnfinished(int limit) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("""
+                        select lead_id, payload, received_at from leads
+                        where completed_at is null and received_at < ? order by received_at limit ?""")) {
+            select.setTimestamp(1, Timestamp.from(startedAt));
+            select.setInt(2, limit);
+            List<Lead> leads = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    leads.add(read(rs));
+                }
+            }
+            return leads;
+        }
+    }
+
+    public void markComplete(String leadId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(
+                        "update leads set completed_at = now() where lead_id = ? and completed_at is null")) {
+            update.setString(1, leadId);
+            update.executeUpdate();
+        }
+    }
+
+    private Lead read(ResultSet rs) throws SQLException {
+        try {
+            return new Lead(rs.getString(1), (ObjectNode) json.readTree(rs.getString(2)), rs.getTimestamp(3).toInstant());
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored lead " + rs.getString(1) + " is not valid JSON", e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.leadrouter.routing;
+
+import io.leadrouter.buyers.Buyer;
+import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.delivery.DeliveryOutcome;
+import io.leadrouter.delivery.ExchangeKeys;
+import io.leadrouter.intake.Lead;
+import io.leadrouter.intake.LeadStore;
+import java.sql.SQLException;
+import org.apache.camel.Exchange;
+
+/** The steps of the lead-routing route: plan the buyers, move to the next one, finish the lead. */
+public final class LeadWalk {
+
+    /** Set on leads picked up again after a restart, whose history must be read first. */
+    public static final String RECOVERED = "leadRouterRecovered";
+    static final String QUEUE = "leadRouterBuyerQueue";
+
+    private final LeadHistory history;
+    private final BuyerCatalog catalog;
+    private final LeadStore leads;
+
+    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadStore leads) {
+        this.history = history;
+        this.catalog = catalog;
+        this.leads = leads;
+    }
+
+    public void plan(Exchange exchange) throws SQLException {
+        Lead lead = exchange.getMessage().getBody(Lead.class);
+        exchange.setProperty(ExchangeKeys.LEAD, lead);
+        boolean recovered = exchange.getProperty(RECOVERED, false, Boolean.class);
+        BuyerQueue queue = recovered ? history.queueFor(lead.leadId()) : history.queueForNewLead();
+        exchange.setProperty(QUEUE, queue);
+        advance(exchange, queue);
+    }
+
+    /** After a buyer route returned: note a sale, then pick the next buyer (or none). */
+    public void afterDelivery(Exchange exchange) {
+        BuyerQueue queue = exchange.getProperty(QUEUE, BuyerQueue.class);
+        DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
+        String buyerId = exchange.getProperty(ExchangeKeys.BUYER_ID, String.class);
+        if (outcome != null && outcome.accepted()) {
+            catalog.find(buyerId).ifPresent(queue::accepted);
+        }
+        exchange.setException(null);
+        advance(exchange, queue);
+    }
+
+    public void complete(Exchange exchange) throws SQLException {
+        leads.markComplete(exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId());
+    }
+
+    private static void advance(Exchange exchange, BuyerQueue queue) {
+        exchange.removeProperty(ExchangeKeys.OUTCOME);
+        exchange.setProperty(ExchangeKeys.BUYER_ID, queue.next().map(Buyer::id).orElse(null));
+    }
+}
