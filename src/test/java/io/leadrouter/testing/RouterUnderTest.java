@@ -1,0 +1,285 @@
+package io.leadrouter.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadrouter.LeadRouterApp;
+import io.leadrouter.buyers.SecretResolver;
+import io.leadrouter.events.EventJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The whole router, started as the README's run command starts it (camel-main with the real
+ * application.properties and routes), against the shared PostgreSQL and Kafka, with its own
+ * database, topics, buyers folder and HTTP port.
+ */
+public final class RouterUnderTest implements AutoCloseable {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final ObjectMapper JSON = EventJson.mapper();
+
+    private final Main main;
+    private final Path buyersDir;
+    private final String jdbcUrl;
+    private final int port;
+    private final String eventsTopic;
+    private final String leadsTopic;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RouterUnderTest(Builder builder) throws Exception {
+        SharedServices services = SharedServices.get();
+        int n = INSTANCES.incrementAndGet();
+        this.buyersDir = builder.buyersDir != null ? builder.buyersDir : Files.createTempDirectory("buyers");
+        this.jdbcUrl = builder.jdbcUrl != null ? builder.jdbcUrl : services.newDatabase();
+        this.port = freePort();
+        this.eventsTopic = builder.eventsTopic != null ? builder.eventsTopic : "recipient-events-" + n + "-" + System.nanoTime();
+        this.leadsTopic = builder.leadsTopic != null ? builder.leadsTopic : "leads-" + n + "-" + System.nanoTime();
+
+        Map<String, String> properties = new HashMap<>();
+        properties.put("camel.server.port", String.valueOf(port));
+        properties.put("camel.main.shutdown-timeout", "5");
+        properties.put("leadrouter.datasource.url", jdbcUrl);
+        properties.put("leadrouter.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+        properties.put("leadrouter.buyers.dir", buyersDir.toString());
+        properties.put("leadrouter.buyers.scan-interval-ms", "200");
+        properties.put("leadrouter.buyers.remove-grace-seconds", "2");
+        properties.put("leadrouter.events.kafka-topic", eventsTopic);
+        properties.put("leadrouter.intake.kafka-topic", leadsTopic);
+        properties.put("leadrouter.intake.kafka-group", "router-test-" + n);
+        properties.put("leadrouter.sandbox.enabled", "false");
+        properties.put("leadrouter.recovery.delay-ms", "500");
+        properties.putAll(builder.properties);
+
+        main = new Main(LeadRouterApp.class);
+        properties.forEach(main::addOverrideProperty);
+        main.bind("secretResolver", new SecretResolver(name -> builder.secrets.get(name)));
+        main.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static RouterUnderTest start() throws Exception {
+        return builder().start();
+    }
+
+    /** Options of a router under test; anything not set gets a fresh, private default. */
+    public static final class Builder {
+        private final Map<String, String> properties = new HashMap<>();
+        private final Map<String, String> secrets = new HashMap<>();
+        private Path buyersDir;
+        private String jdbcUrl;
+        private String eventsTopic;
+        private String leadsTopic;
+
+        public Builder property(String key, String value) {
+            properties.put(key, value);
+            return this;
+        }
+
+        /** A secret as if it were set in the router's environment. */
+        public Builder secret(String name, String value) {
+            secrets.put(name, value);
+            return this;
+        }
+
+        public Builder buyersDir(Path dir) {
+            this.buyersDir = dir;
+            return this;
+        }
+
+        /** Shares the database and topics of an earlier router, as a restarted router would. */
+        public Builder sameStorageAs(RouterUnderTest earlier) {
+            this.jdbcUrl = earlier.jdbcUrl;
+            this.eventsTopic = earlier.eventsTopic;
+            this.leadsTopic = earlier.leadsTopic;
+            this.buyersDir = earlier.buyersDir;
+            return this;
+        }
+
+        public RouterUnderTest start() throws Exception {
+            return new RouterUnderTest(this);
+        }
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Path buyersDir() {
+        return buyersDir;
+    }
+
+    public String eventsTopic() {
+        return eventsTopic;
+    }
+
+    public String leadsTopic() {
+        return leadsTopic;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Writes a buyer file into the router's buyers folder. */
+    public Path writeBuyer(String fileName, String yaml) {
+        try {
+            Path file = buyersDir.resolve(fileName);
+            Path temporary = buyersDir.resolve("." + fileName + ".tmp");
+            Files.writeString(temporary, yaml);
+            return Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public HttpResponse<String> post(String path, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    /** Posts a lead that must be accepted, and answers its lead id. */
+    public String postLead(String json) {
+        HttpResponse<String> response = post("/leads", "application/json", json);
+        if (response.statusCode() != 202) {
+            throw new AssertionError("lead not accepted: " + response.statusCode() + " " + response.body());
+        }
+        return read(response.body()).path("lead_id").asText();
+    }
+
+    /** The lead's events as answered by GET /leads/{id}/events. */
+    public JsonNode events(String leadId) {
+        HttpResponse<String> response = get("/leads/" + leadId + "/events");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("events not readable: " + response.statusCode() + " " + response.body());
+        }
+        return read(response.body());
+    }
+
+    /** Waits until the lead's events satisfy the condition, and answers them. */
+    public JsonNode awaitEvents(String leadId, java.util.function.Predicate<JsonNode> until) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> events(leadId), until::test);
+    }
+
+    /** Waits until the lead has this many terminal events (delivered, or failed without retry left). */
+    public JsonNode awaitOutcomes(String leadId, int outcomes) {
+        return awaitEvents(leadId, events -> count(events, "recipient.delivered") + finalFailures(events) >= outcomes);
+    }
+
+    public static int count(JsonNode events, String type) {
+        int n = 0;
+        for (JsonNode event : events) {
+            if (event.path("event_type").asText().equals(type)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public static java.util.List<JsonNode> ofType(JsonNode events, String type) {
+        java.util.List<JsonNode> found = new java.util.ArrayList<>();
+        events.forEach(e -> {
+            if (e.path("event_type").asText().equals(type)) {
+                found.add(e);
+            }
+        });
+        return found;
+    }
+
+    private static int finalFailures(JsonNode events) {
+        int n = 0;
+        for (JsonNode event : ofType(events, "recipient.failed")) {
+            boolean retryable = event.path("failure").path("retry_eligible").asBoolean();
+            boolean last = event.path("metadata").path("attempt_number").asInt() >= event.path("metadata").path("total_attempts").asInt();
+            if (!retryable || last) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Waits until GET /buyers lists this buyer as active. */
+    public void awaitBuyer(String buyerId) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/buyers").body().contains("\"id\":\"" + buyerId + "\""));
+    }
+
+    /** Runs a query on the router's own database and answers the first column of the first row. */
+    public long count(String sql) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, "postgres", "");
+    }
+
+    public static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
