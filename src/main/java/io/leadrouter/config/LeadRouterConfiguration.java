@@ -7,6 +7,8 @@ import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRoutes;
+import io.leadrouter.buyers.InitialBuyerScan;
+import io.leadrouter.routing.LeadRoutingRoutes;
 import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.delivery.AttemptConcluder;
 import io.leadrouter.delivery.AttemptPreparer;
@@ -101,7 +103,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     }
 
     /** The router's own parts, bound by the names the routes use. */
-    private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource) {
+    private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource) throws Exception {
         Registry registry = context.getRegistry();
         ObjectMapper json = EventJson.mapper();
         Clock clock = Clock.systemUTC();
@@ -110,9 +112,11 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
 
         BuyerCatalog catalog = new BuyerCatalog();
         registry.bind("buyerCatalog", catalog);
-        registry.bind("buyerFileWatcher", new BuyerFileWatcher(
+        BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir", "buyers")), new BuyerFileParser(), catalog,
-                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds", 30)), secrets));
+                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds", 30)), secrets);
+        registry.bind("buyerFileWatcher", watcher);
+        context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
         EventStore eventStore = new EventStore(dataSource, json);
         EventEmitter emitter = new EventEmitter(producer);

@@ -11,10 +11,13 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class LeadRoutingRoutes extends RouteBuilder {
 
+    /** Started by {@link io.leadrouter.buyers.InitialBuyerScan} once the buyers are loaded. */
+    public static final String ROUTE_ID = "lead-routing";
+
     @Override
     public void configure() {
         from(LeadDispatcher.ENDPOINT + "?concurrentConsumers={{leadrouter.routing.concurrency}}&size=100000&blockWhenFull=true")
-                .routeId("lead-routing")
+                .routeId(ROUTE_ID).autoStartup(false)
                 .bean("leadWalk", "plan")
                 .loopDoWhile(exchangeProperty(ExchangeKeys.BUYER_ID).isNotNull())
                     .doTry()

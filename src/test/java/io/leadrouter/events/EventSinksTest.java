@@ -1,0 +1,90 @@
+package io.leadrouter.events;
+
+import static io.leadrouter.testing.BuyerFiles.ACCEPTED;
+import static io.leadrouter.testing.BuyerFiles.SAMPLE_LEAD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadrouter.testing.BuyerFiles;
+import io.leadrouter.testing.FirehoseReader;
+import io.leadrouter.testing.RouterUnderTest;
+import io.leadrouter.testing.StubBuyer;
+import io.leadrouter.testing.StubBuyer.Reply;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every event lands in the table and on the firehose, the same, with the same event_id. */
+class EventSinksTest {
+
+    private static StubBuyer accepting;
+    private static StubBuyer failing;
+    private static RouterUnderTest router;
+
+    @BeforeAll
+    static void start() throws Exception {
+        accepting = StubBuyer.answering(Reply.json(200, ACCEPTED));
+        failing = StubBuyer.answering(Reply.json(500, "{\"error\":\"boom\"}"));
+        router = RouterUnderTest.start();
+        router.writeBuyer("a.yaml", BuyerFiles.jsonBuyer("rcp_SinkAccepting01", "Accepting", accepting.url("/"), 1, false, 1));
+        router.writeBuyer("b.yaml", BuyerFiles.jsonBuyer("rcp_SinkFailing0001", "Failing", failing.url("/"), 2, false, 2));
+        router.awaitBuyer("rcp_SinkAccepting01");
+        router.awaitBuyer("rcp_SinkFailing0001");
+    }
+
+    @AfterAll
+    static void stop() {
+        router.close();
+        accepting.close();
+        failing.close();
+    }
+
+    @Test
+    void tableAndTopicHoldTheSameEventsInTheSameOrder() {
+        String leadId = router.postLead(SAMPLE_LEAD);
+        // accepting: attempt + delivered; failing: 2 x (attempt + failed)
+        JsonNode table = router.awaitEvents(leadId, events -> events.size() == 6);
+
+        try (FirehoseReader firehose = new FirehoseReader(router.eventsTopic())) {
+            List<FirehoseReader.Record> records = firehose.awaitRecordsOf(leadId, 6);
+            assertEquals(6, records.size());
+            List<String> tableIds = new ArrayList<>();
+            table.forEach(e -> tableIds.add(e.path("event_id").asText()));
+            List<String> topicIds = records.stream().map(r -> r.event().path("event_id").asText()).toList();
+            assertEquals(tableIds, topicIds, "same event_ids, in the same (per-lead) order");
+            for (int i = 0; i < records.size(); i++) {
+                assertEquals(leadId, records.get(i).key(), "keyed by lead_id");
+                assertEquals(table.get(i), records.get(i).event(), "the same event in both sinks");
+            }
+        }
+    }
+
+    @Test
+    void theTableIsAppendOnly() throws SQLException {
+        String leadId = router.postLead(SAMPLE_LEAD);
+        router.awaitEvents(leadId, events -> events.size() == 6);
+        try (Connection connection = router.connect(); Statement statement = connection.createStatement()) {
+            SQLException update = assertThrows(SQLException.class,
+                    () -> statement.executeUpdate("update recipient_events set outcome = 'x' where lead_id = '" + leadId + "'"));
+            assertTrue(update.getMessage().contains("recipient_events is append-only"), update.getMessage());
+            SQLException delete = assertThrows(SQLException.class,
+                    () -> statement.executeUpdate("delete from recipient_events where lead_id = '" + leadId + "'"));
+            assertTrue(delete.getMessage().contains("append-only"), delete.getMessage());
+        }
+        assertEquals(6, router.count("select count(*) from recipient_events where lead_id = '" + leadId + "'"));
+    }
+
+    @Test
+    void eventsOfAnUnknownLeadAre404() {
+        var response = router.get("/leads/lead_0000000000000000/events");
+        assertEquals(404, response.statusCode());
+        assertEquals("no lead lead_0000000000000000", RouterUnderTest.read(response.body()).path("error").asText());
+    }
+}

@@ -1,0 +1,76 @@
+package io.leadrouter.routing;
+
+import static io.leadrouter.testing.BuyerFiles.ACCEPTED;
+import static io.leadrouter.testing.BuyerFiles.SAMPLE_LEAD;
+import static io.leadrouter.testing.RouterUnderTest.ofType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadrouter.testing.BuyerFiles;
+import io.leadrouter.testing.RouterUnderTest;
+import io.leadrouter.testing.StubBuyer;
+import io.leadrouter.testing.StubBuyer.Reply;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Buyers are tried in priority order; an exclusive sale ends the lead's journey. */
+class BuyerOrderTest {
+
+    private static final String REJECTED = "{\"result\":\"rejected\",\"message\":\"not interested\"}";
+    private final StubBuyer first = StubBuyer.answering(Reply.json(200, REJECTED));
+    private final StubBuyer exclusive = StubBuyer.answering(Reply.json(200, ACCEPTED));
+    private final StubBuyer last = StubBuyer.answering(Reply.json(200, ACCEPTED));
+    private RouterUnderTest router;
+
+    @AfterEach
+    void stop() {
+        router.close();
+        first.close();
+        exclusive.close();
+        last.close();
+    }
+
+    @Test
+    void anExclusiveSaleStopsTheLeadAtThatBuyer() throws Exception {
+        router = RouterUnderTest.start();
+        // Written in the opposite order of priority: the files' order must not matter.
+        router.writeBuyer("c.yaml", BuyerFiles.jsonBuyer("rcp_OrderLast000003", "Last", last.url("/"), 30, false, 1));
+        router.writeBuyer("b.yaml", BuyerFiles.jsonBuyer("rcp_OrderExclusive02", "Exclusive", exclusive.url("/"), 20, true, 1));
+        router.writeBuyer("a.yaml", BuyerFiles.jsonBuyer("rcp_OrderFirst00001", "First", first.url("/"), 10, false, 1));
+        router.awaitBuyer("rcp_OrderLast000003");
+        router.awaitBuyer("rcp_OrderExclusive02");
+        router.awaitBuyer("rcp_OrderFirst00001");
+
+        String leadId = router.postLead(SAMPLE_LEAD);
+        JsonNode events = router.awaitOutcomes(leadId, 2);
+        router.awaitEvents(leadId, e -> router.count("select count(*) from leads where completed_at is not null and lead_id = '" + leadId + "'") == 1);
+
+        List<String> order = ofType(events, "recipient.delivery_attempt").stream()
+                .map(e -> e.path("recipient").path("id").asText()).toList();
+        assertEquals(List.of("rcp_OrderFirst00001", "rcp_OrderExclusive02"), order);
+        assertEquals(1, first.requestCount());
+        assertEquals(1, exclusive.requestCount());
+        assertEquals(0, last.requestCount(), "the lead was sold exclusively");
+    }
+
+    @Test
+    void nonExclusiveBuyersEachReceiveTheLeadButAnExclusiveOneNoLongerDoes() throws Exception {
+        router = RouterUnderTest.start();
+        router.writeBuyer("a.yaml", BuyerFiles.jsonBuyer("rcp_SharedFirst0001", "Shared", last.url("/"), 10, false, 1));
+        router.writeBuyer("b.yaml", BuyerFiles.jsonBuyer("rcp_ExclusiveLate02", "Exclusive", exclusive.url("/"), 20, true, 1));
+        router.writeBuyer("c.yaml", BuyerFiles.jsonBuyer("rcp_SharedSecond003", "Shared 2", first.url("/"), 30, false, 1));
+        router.awaitBuyer("rcp_SharedFirst0001");
+        router.awaitBuyer("rcp_ExclusiveLate02");
+        router.awaitBuyer("rcp_SharedSecond003");
+
+        String leadId = router.postLead(SAMPLE_LEAD);
+        JsonNode events = router.awaitOutcomes(leadId, 2);
+
+        List<String> order = ofType(events, "recipient.delivery_attempt").stream()
+                .map(e -> e.path("recipient").path("id").asText()).toList();
+        assertEquals(List.of("rcp_SharedFirst0001", "rcp_SharedSecond003"), order,
+                "an exclusive buyer is not offered a lead already sold");
+        assertEquals(0, exclusive.requestCount());
+    }
+}
