@@ -22,8 +22,12 @@ public final class FirehoseReader implements AutoCloseable {
     private final List<Record> records = new ArrayList<>();
 
     public FirehoseReader(String topic) {
+        this(SharedServices.get().kafkaBootstrapServers(), topic);
+    }
+
+    public FirehoseReader(String bootstrapServers, String topic) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServices.get().kafkaBootstrapServers());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "firehose-reader-" + System.nanoTime());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -56,8 +56,16 @@ public final class RouterUnderTest implements AutoCloseable {
         Map<String, String> properties = new HashMap<>();
         properties.put("camel.server.port", String.valueOf(port));
         properties.put("camel.main.shutdown-timeout", "5");
-        properties.put("leadrouter.datasource.url", jdbcUrl);
-        properties.put("leadrouter.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+        if (builder.embedded) {
+            Path data = Files.createTempDirectory("embedded");
+            properties.put("leadrouter.embedded.postgres.port", "0");
+            properties.put("leadrouter.embedded.postgres.data-dir", data.resolve("postgres").toString());
+            properties.put("leadrouter.embedded.kafka.port", "0");
+            properties.put("leadrouter.embedded.kafka.data-dir", data.resolve("kafka").toString());
+        } else {
+            properties.put("leadrouter.datasource.url", jdbcUrl);
+            properties.put("leadrouter.kafka.bootstrap-servers", services.kafkaBootstrapServers());
+        }
         properties.put("leadrouter.buyers.dir", buyersDir.toString());
         properties.put("leadrouter.buyers.scan-interval-ms", "200");
         properties.put("leadrouter.buyers.remove-grace-seconds", "2");
@@ -90,6 +98,13 @@ public final class RouterUnderTest implements AutoCloseable {
         private String jdbcUrl;
         private String eventsTopic;
         private String leadsTopic;
+        private boolean embedded;
+
+        /** Configures no database and no broker, as a newcomer runs it: the router starts its own. */
+        public Builder embedded() {
+            this.embedded = true;
+            return this;
+        }
 
         public Builder property(String key, String value) {
             properties.put(key, value);
