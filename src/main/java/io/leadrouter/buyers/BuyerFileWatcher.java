@@ -52,7 +52,8 @@ public final class BuyerFileWatcher {
                 removeBuyer(state.buyerId(), gone);
             }
         }
-        for (Map.Entry<Path, String> file : present.entrySet()) {
+        // in name order, so that when two files declare one id, the first by name wins, every time
+        for (Map.Entry<Path, String> file : new java.util.TreeMap<>(present).entrySet()) {
             FileState known = files.get(file.getKey());
             if (known == null || !known.hash().equals(file.getValue())) {
                 load(file.getKey(), file.getValue(), known);
@@ -116,6 +117,8 @@ public final class BuyerFileWatcher {
             catalog.remove(buyerId);
             routes.remove(buyerId);
             LOG.info("Buyer {} removed ({} is gone or now declares another buyer)", buyerId, name(file));
+            // a file refused while this id was taken (a renamed buyer file) is tried again, now that the id is free
+            files.replaceAll((path, state) -> state.problem() == null ? state : new FileState("", state.buyerId(), state.problem()));
         } catch (Exception e) {
             LOG.error("Buyer {} could not be removed: {}", buyerId, e.getMessage(), e);
         }

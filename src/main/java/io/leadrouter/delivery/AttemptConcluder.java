@@ -51,8 +51,7 @@ public final class AttemptConcluder implements Processor {
             return new DeliveryOutcome(false, null, null, null, null, FailureReason.INVALID_CREDENTIALS,
                     error.getMessage(), durationMs);
         }
-        TransportFailureClassifier.ClassifiedFailure failure = transportFailures.classify(
-                error, buyer.endpoint().connectTimeoutMs(), buyer.endpoint().timeoutMs());
+        TransportFailureClassifier.ClassifiedFailure failure = transportFailures.classify(error, buyer.endpoint());
         return new DeliveryOutcome(false, null, null, null, null, failure.reason(),
                 SecretRedactor.redact(failure.details(), secrets), durationMs);
     }

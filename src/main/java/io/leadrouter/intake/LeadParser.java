@@ -1,6 +1,7 @@
 package io.leadrouter.intake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,9 +27,10 @@ public final class LeadParser {
         }
         JsonNode node;
         try {
-            node = json.readTree(body);
+            // a JSON value followed by anything else is not JSON either: "{...} trailing" is refused, not truncated
+            node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
         } catch (JsonProcessingException e) {
-            throw new InvalidLeadException(400, "body is not valid JSON: " + e.getOriginalMessage()
+            throw new InvalidLeadException(400, "body is not valid JSON: " + firstClause(e.getOriginalMessage())
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         } catch (java.io.IOException e) {
             throw new InvalidLeadException(400, "body could not be read: " + e.getMessage());
@@ -47,6 +49,13 @@ public final class LeadParser {
         }
         lead.remove("lead_id");
         return new Lead(leadId, lead, receivedAt);
+    }
+
+    /** Jackson's message without its trailing source-location notes, which mean nothing to a client. */
+    private static String firstClause(String message) {
+        String line = message.lines().findFirst().orElse("");
+        int notes = line.indexOf(" (start marker");
+        return notes < 0 ? line : line.substring(0, notes);
     }
 
     private static String kind(JsonNode node) {

@@ -21,7 +21,15 @@ public final class LeadRoutingRoutes extends RouteBuilder {
                 .bean("leadWalk", "plan")
                 .loopDoWhile(exchangeProperty(ExchangeKeys.BUYER_ID).isNotNull())
                     .doTry()
-                        .toD("direct:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?timeout=5000")
+                        // enrich, not toD: the buyer route's dead-letter channel marks its exchange as handled,
+                        // which would stop this route (no next buyer, lead never completed). The buyer
+                        // route works on a copy; only its outcome is brought back.
+                        .enrich().simple("direct:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?timeout=5000")
+                            .aggregationStrategy((lead, delivered) -> {
+                                lead.setProperty(ExchangeKeys.OUTCOME, delivered.getProperty(ExchangeKeys.OUTCOME));
+                                return lead;
+                            })
+                    .endDoTry()
                     .doCatch(org.apache.camel.component.direct.DirectConsumerNotAvailableException.class)
                         .log("Buyer ${exchangeProperty." + ExchangeKeys.BUYER_ID + "} was removed before lead could be offered to it")
                     .end()

@@ -7,6 +7,7 @@ import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.Lead;
 import io.leadrouter.intake.LeadStore;
 import java.sql.SQLException;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 
 /** The steps of the lead-routing route: plan the buyers, move to the next one, finish the lead. */
@@ -51,8 +52,13 @@ public final class LeadWalk {
         leads.markComplete(exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId());
     }
 
-    private static void advance(Exchange exchange, BuyerQueue queue) {
+    private void advance(Exchange exchange, BuyerQueue queue) {
         exchange.removeProperty(ExchangeKeys.OUTCOME);
-        exchange.setProperty(ExchangeKeys.BUYER_ID, queue.next().map(Buyer::id).orElse(null));
+        Optional<Buyer> next = queue.next();
+        // a buyer removed since the lead was planned is skipped: its route is gone, and calling it would block
+        while (next.isPresent() && catalog.find(next.get().id()).isEmpty()) {
+            next = queue.next();
+        }
+        exchange.setProperty(ExchangeKeys.BUYER_ID, next.map(Buyer::id).orElse(null));
     }
 }

@@ -35,16 +35,13 @@ class BuyerOrderTest {
     void anExclusiveSaleStopsTheLeadAtThatBuyer() throws Exception {
         router = RouterUnderTest.start();
         // Written in the opposite order of priority: the files' order must not matter.
-        router.writeBuyer("c.yaml", BuyerFiles.jsonBuyer("rcp_OrderLast000003", "Last", last.url("/"), 30, false, 1));
-        router.writeBuyer("b.yaml", BuyerFiles.jsonBuyer("rcp_OrderExclusive02", "Exclusive", exclusive.url("/"), 20, true, 1));
-        router.writeBuyer("a.yaml", BuyerFiles.jsonBuyer("rcp_OrderFirst00001", "First", first.url("/"), 10, false, 1));
-        router.awaitBuyer("rcp_OrderLast000003");
-        router.awaitBuyer("rcp_OrderExclusive02");
-        router.awaitBuyer("rcp_OrderFirst00001");
+        router.installBuyer("c.yaml", "rcp_OrderLast000003", BuyerFiles.jsonBuyer("rcp_OrderLast000003", "Last", last.url("/"), 30, false, 1));
+        router.installBuyer("b.yaml", "rcp_OrderExclusive02", BuyerFiles.jsonBuyer("rcp_OrderExclusive02", "Exclusive", exclusive.url("/"), 20, true, 1));
+        router.installBuyer("a.yaml", "rcp_OrderFirst00001", BuyerFiles.jsonBuyer("rcp_OrderFirst00001", "First", first.url("/"), 10, false, 1));
 
         String leadId = router.postLead(SAMPLE_LEAD);
-        JsonNode events = router.awaitOutcomes(leadId, 2);
-        router.awaitEvents(leadId, e -> router.count("select count(*) from leads where completed_at is not null and lead_id = '" + leadId + "'") == 1);
+        router.awaitCompleted(leadId);
+        JsonNode events = router.events(leadId);
 
         List<String> order = ofType(events, "recipient.delivery_attempt").stream()
                 .map(e -> e.path("recipient").path("id").asText()).toList();
@@ -55,17 +52,32 @@ class BuyerOrderTest {
     }
 
     @Test
+    void aDeadLetteredBuyerDoesNotStopTheLeadGoingToTheNextOne() throws Exception {
+        try (StubBuyer down = StubBuyer.answering(Reply.json(503, "{\"error\":\"down\"}"))) {
+            router = RouterUnderTest.start();
+            router.installBuyer("a.yaml", "rcp_DownFirst000001", BuyerFiles.jsonBuyer("rcp_DownFirst000001", "Down", down.url("/"), 10, false, 2));
+            router.installBuyer("b.yaml", "rcp_UpSecond0000002", BuyerFiles.jsonBuyer("rcp_UpSecond0000002", "Up", last.url("/"), 20, false, 1));
+
+            String leadId = router.postLead(SAMPLE_LEAD);
+            router.awaitCompleted(leadId);
+
+            assertEquals(2, down.requestCount());
+            assertEquals(1, router.count("select count(*) from dead_letters where lead_id = '" + leadId + "'"));
+            assertEquals(1, last.requestCount(), "the next buyer still receives the lead");
+            assertEquals(1, ofType(router.events(leadId), "recipient.delivered").size());
+        }
+    }
+
+    @Test
     void nonExclusiveBuyersEachReceiveTheLeadButAnExclusiveOneNoLongerDoes() throws Exception {
         router = RouterUnderTest.start();
-        router.writeBuyer("a.yaml", BuyerFiles.jsonBuyer("rcp_SharedFirst0001", "Shared", last.url("/"), 10, false, 1));
-        router.writeBuyer("b.yaml", BuyerFiles.jsonBuyer("rcp_ExclusiveLate02", "Exclusive", exclusive.url("/"), 20, true, 1));
-        router.writeBuyer("c.yaml", BuyerFiles.jsonBuyer("rcp_SharedSecond003", "Shared 2", first.url("/"), 30, false, 1));
-        router.awaitBuyer("rcp_SharedFirst0001");
-        router.awaitBuyer("rcp_ExclusiveLate02");
-        router.awaitBuyer("rcp_SharedSecond003");
+        router.installBuyer("a.yaml", "rcp_SharedFirst0001", BuyerFiles.jsonBuyer("rcp_SharedFirst0001", "Shared", last.url("/"), 10, false, 1));
+        router.installBuyer("b.yaml", "rcp_ExclusiveLate02", BuyerFiles.jsonBuyer("rcp_ExclusiveLate02", "Exclusive", exclusive.url("/"), 20, true, 1));
+        router.installBuyer("c.yaml", "rcp_SharedSecond003", BuyerFiles.jsonBuyer("rcp_SharedSecond003", "Shared 2", first.url("/"), 30, false, 1));
 
         String leadId = router.postLead(SAMPLE_LEAD);
-        JsonNode events = router.awaitOutcomes(leadId, 2);
+        router.awaitCompleted(leadId);
+        JsonNode events = router.events(leadId);
 
         List<String> order = ofType(events, "recipient.delivery_attempt").stream()
                 .map(e -> e.path("recipient").path("id").asText()).toList();

@@ -244,6 +244,18 @@ public final class RouterUnderTest implements AutoCloseable {
         return n;
     }
 
+    /** Writes a buyer file and waits until its buyer is in force. */
+    public void installBuyer(String fileName, String buyerId, String yaml) {
+        writeBuyer(fileName, yaml);
+        awaitBuyer(buyerId);
+    }
+
+    /** Waits until the router has finished with the lead (every selected buyer has a terminal outcome). */
+    public void awaitCompleted(String leadId) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                count("select count(*) from leads where completed_at is not null and lead_id = '" + leadId + "'") == 1);
+    }
+
     /** Waits until GET /buyers lists this buyer as active. */
     public void awaitBuyer(String buyerId) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
