@@ -69,11 +69,11 @@ public record Buyer(
      *
      * @param from         the lead field (dotted path for nested objects), or null for a constant
      * @param to           the buyer's field name (dotted path makes nested JSON/XML objects)
-     * @param value        a constant value, used when {@code from} is null
-     * @param defaultValue used when the lead has no value at {@code from}
+     * @param value        a constant (String, Number or Boolean, as written), used when {@code from} is null
+     * @param defaultValue used when the lead has no value at {@code from} (String, Number or Boolean)
      * @param transform    applied to the value
      */
-    public record FieldMapping(String from, String to, String value, String defaultValue, Transform transform) {
+    public record FieldMapping(String from, String to, Object value, Object defaultValue, Transform transform) {
     }
 
     public enum Transform {

@@ -366,6 +366,22 @@ public final class BuyerFileParser {
                 e.get("timeout_ms").intValue());
     }
 
+    /** A constant as written: 7 stays a number and true a boolean, so JSON payloads keep their types. */
+    private static Object scalar(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.decimalValue().stripTrailingZeros().scale() <= 0 && !value.isFloatingPointNumber()
+                    ? (Object) value.bigIntegerValue() : value.decimalValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        return value.asText();
+    }
+
     private static Map<String, String> headers(JsonNode headers) {
         Map<String, String> ordered = new LinkedHashMap<>();
         headers.properties().forEach(h -> ordered.put(h.getKey(), h.getValue().textValue()));
@@ -373,7 +389,7 @@ public final class BuyerFileParser {
     }
 
     private static FieldMapping fieldMapping(JsonNode m) {
-        return new FieldMapping(text(m, "from"), text(m, "to"), text(m, "value"), text(m, "default"),
+        return new FieldMapping(text(m, "from"), text(m, "to"), scalar(m, "value"), scalar(m, "default"),
                 enumValue(Transform.class, text(m, "transform")));
     }
 

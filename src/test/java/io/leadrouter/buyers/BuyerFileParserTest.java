@@ -208,7 +208,7 @@ class BuyerFileParserTest {
     }
 
     @Test
-    void scalarConstantsAreKeptAsWritten() throws Exception {
+    void scalarConstantsKeepTheirJsonType() throws Exception {
         String yaml = MINIMAL.replace("""
                   - from: email
                     to: email
@@ -222,8 +222,8 @@ class BuyerFileParserTest {
 
         Buyer buyer = parser.parse(write(yaml));
 
-        assertEquals("true", buyer.mapping().get(0).value());
-        assertEquals("18", buyer.mapping().get(1).defaultValue());
+        assertEquals(Boolean.TRUE, buyer.mapping().get(0).value());
+        assertEquals(java.math.BigInteger.valueOf(18), buyer.mapping().get(1).defaultValue());
     }
 
     @Test

@@ -43,6 +43,10 @@ class FormatsOnTheWireTest {
                 to: source
               - value: spring-2024
                 to: campaign
+              - value: 7
+                to: tier
+              - value: true
+                to: consent
             """;
 
     private static StubBuyer jsonStub;
@@ -97,7 +101,7 @@ class FormatsOnTheWireTest {
 
         assertEquals("{\"firstName\":\"Ann Marie\",\"lastName\":\"Lee & Sons <Ltd>\","
                 + "\"applicant\":{\"phone\":\"5551234567\",\"city\":\"San Antonio\"},"
-                + "\"source\":\"web\",\"campaign\":\"spring-2024\"}", request.body());
+                + "\"source\":\"web\",\"campaign\":\"spring-2024\",\"tier\":7,\"consent\":true}", request.body());
         assertEquals("application/json; charset=UTF-8", request.header("Content-Type"));
     }
 
@@ -115,7 +119,7 @@ class FormatsOnTheWireTest {
 
         assertEquals("firstName=Ann+Marie&lastName=Lee+%26+Sons+%3CLtd%3E"
                 + "&applicant.phone=5551234567&applicant.city=San+Antonio"
-                + "&source=web&campaign=spring-2024", request.body());
+                + "&source=web&campaign=spring-2024&tier=7&consent=true", request.body());
         assertEquals("application/x-www-form-urlencoded; charset=UTF-8", request.header("Content-Type"));
     }
 
@@ -126,7 +130,7 @@ class FormatsOnTheWireTest {
         assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><lead>"
                 + "<firstName>Ann Marie</firstName><lastName>Lee &amp; Sons &lt;Ltd&gt;</lastName>"
                 + "<applicant><phone>5551234567</phone><city>San Antonio</city></applicant>"
-                + "<source>web</source><campaign>spring-2024</campaign></lead>", request.body());
+                + "<source>web</source><campaign>spring-2024</campaign><tier>7</tier><consent>true</consent></lead>", request.body());
         assertEquals("application/xml; charset=UTF-8", request.header("Content-Type"));
     }
 
