@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadrouter.testing.LogCapture;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
 import io.leadrouter.testing.StubBuyer.Reply;
@@ -192,13 +193,18 @@ class FailureClassificationTest {
     }
 
     @Test
-    void aSecretEchoedByTheBuyerIsNeverStored() {
+    void aSecretEchoedByTheBuyerIsNeverStoredNorLogged() {
         StubBuyer echoing = stub(Reply.json(400,
                 "{\"result\":\"rejected\",\"message\":\"api key Bearer " + SECRET + " is not recognised\"}"));
         String buyerId = onlyBuyer(buyer("rcp_Secret01").url(echoing.url("/leads"))
                 .extra("credentials:\n  - header: Authorization\n    prefix: \"Bearer \"\n    env: ACME_KEY\n"));
 
-        Failures failures = deliverAndCollect(buyerId);
+        Failures failures;
+        try (LogCapture logs = new LogCapture("io.leadrouter", "org.apache.camel")) {
+            failures = deliverAndCollect(buyerId);
+            assertFalse(logs.lines().isEmpty(), "the capture works");
+            assertTrue(logs.lines().stream().noneMatch(line -> line.contains(SECRET)), String.join("\n", logs.lines()));
+        }
 
         assertEquals("Bearer " + SECRET, echoing.requests().get(0).header("Authorization"), "the buyer got the secret");
         failures.assertFinal("authentication", "Invalid Credentials");
