@@ -19,9 +19,11 @@ import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
+import io.leadrouter.events.EventWriter;
 import io.leadrouter.events.RecipientEvents;
 import io.leadrouter.intake.HttpLeadIntake;
 import io.leadrouter.intake.KafkaLeadIntake;
+import io.leadrouter.intake.LeadCompletions;
 import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.intake.LeadParser;
 import io.leadrouter.intake.LeadStore;
@@ -119,7 +121,10 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
         EventStore eventStore = new EventStore(dataSource, json);
-        EventEmitter emitter = new EventEmitter(producer);
+        EventWriter eventWriter = new EventWriter(eventStore, context,
+                settings.integer("leadrouter.events.max-batch", 500), settings.integer("leadrouter.events.queue-capacity", 50_000));
+        context.addService(eventWriter, true, true);
+        EventEmitter emitter = new EventEmitter(eventWriter);
         RecipientEvents events = new RecipientEvents(json, clock);
         registry.bind("eventStore", eventStore);
 
@@ -129,7 +134,9 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("leadStore", leads);
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, leads, dispatcher, json, clock));
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, leads, dispatcher, clock));
-        registry.bind("leadWalk", new LeadWalk(new LeadHistory(dataSource, catalog), catalog, leads));
+        LeadCompletions completions = new LeadCompletions(dataSource);
+        context.addService(completions, true, true);
+        registry.bind("leadWalk", new LeadWalk(new LeadHistory(dataSource, catalog), catalog, completions));
 
         DeadLetters deadLetters = new DeadLetters(dataSource, json);
         registry.bind("deadLetters", deadLetters);

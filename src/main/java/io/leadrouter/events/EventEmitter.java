@@ -1,23 +1,27 @@
 package io.leadrouter.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.ProducerTemplate;
+import java.util.concurrent.CompletionException;
 
 /**
- * Hands an event to the event tap route ({@code routes/event-tap.camel.yaml}), synchronously:
- * when this returns, the event is in the table; the firehose follows asynchronously, in order.
+ * Records an event before the delivery goes on: when {@link #emit} returns, the event is in the
+ * table (written by the {@link EventWriter} together with whatever other events were waiting);
+ * the firehose follows asynchronously, in order.
  */
 public final class EventEmitter {
 
-    public static final String ENDPOINT = "direct:recipient-event";
+    private final EventWriter writer;
 
-    private final ProducerTemplate producer;
-
-    public EventEmitter(ProducerTemplate producer) {
-        this.producer = producer;
+    public EventEmitter(EventWriter writer) {
+        this.writer = writer;
     }
 
     public void emit(ObjectNode event) {
-        producer.sendBodyAndHeader(ENDPOINT, event, "leadId", event.path("lead_id").asText());
+        try {
+            writer.append(event).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("recipient event not written: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -34,28 +35,47 @@ public final class EventStore {
         this.json = json;
     }
 
-    /** Appends one event. Appending the same event_id twice keeps the first (exactly once in the table). */
-    public void append(JsonNode event) throws SQLException {
+    /**
+     * Appends events in one transaction, all or none. Appending an event_id that is already there
+     * keeps the first (exactly once in the table).
+     */
+    public void appendAll(List<? extends JsonNode> events) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setObject(1, UUID.fromString(event.path("event_id").asText()));
-            insert.setString(2, event.path("event_type").asText());
-            insert.setString(3, event.path("lead_id").asText());
-            insert.setString(4, textOrNull(event.path("recipient").path("id")));
-            insert.setTimestamp(5, Timestamp.from(Instant.parse(event.path("timestamp").asText())));
-            insert.setString(6, textOrNull(event.path("outcome")));
-            insert.setString(7, textOrNull(event.path("failure").path("category")));
-            insert.setString(8, textOrNull(event.path("failure").path("reason")));
-            JsonNode duration = event.path("duration_ms");
-            if (duration.isNumber()) {
-                insert.setInt(9, duration.intValue());
-            } else {
-                insert.setNull(9, Types.INTEGER);
+            connection.setAutoCommit(false);
+            try {
+                for (JsonNode event : events) {
+                    bind(insert, event);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
-            insert.setBigDecimal(10, price(event));
-            insert.setString(11, event.toString());
-            insert.executeUpdate();
         }
+    }
+
+    private static void bind(PreparedStatement insert, JsonNode event) throws SQLException {
+        insert.setObject(1, UUID.fromString(event.path("event_id").asText()));
+        insert.setString(2, event.path("event_type").asText());
+        insert.setString(3, event.path("lead_id").asText());
+        insert.setString(4, textOrNull(event.path("recipient").path("id")));
+        insert.setTimestamp(5, Timestamp.from(Instant.parse(event.path("timestamp").asText())));
+        insert.setString(6, textOrNull(event.path("outcome")));
+        insert.setString(7, textOrNull(event.path("failure").path("category")));
+        insert.setString(8, textOrNull(event.path("failure").path("reason")));
+        JsonNode duration = event.path("duration_ms");
+        if (duration.isNumber()) {
+            insert.setInt(9, duration.intValue());
+        } else {
+            insert.setNull(9, Types.INTEGER);
+        }
+        insert.setBigDecimal(10, price(event));
+        insert.setString(11, event.toString());
     }
 
     /** The lead's events, oldest first, or empty when the lead is unknown. */

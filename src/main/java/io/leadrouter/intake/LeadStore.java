@@ -75,15 +75,6 @@ public final class LeadStore {
         }
     }
 
-    public void markComplete(String leadId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(
-                        "update leads set completed_at = now() where lead_id = ? and completed_at is null")) {
-            update.setString(1, leadId);
-            update.executeUpdate();
-        }
-    }
-
     private Lead read(ResultSet rs) throws SQLException {
         try {
             return new Lead(rs.getString(1), (ObjectNode) json.readTree(rs.getString(2)), rs.getTimestamp(3).toInstant());

@@ -5,7 +5,7 @@ import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.delivery.DeliveryOutcome;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.Lead;
-import io.leadrouter.intake.LeadStore;
+import io.leadrouter.intake.LeadCompletions;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.apache.camel.Exchange;
@@ -19,12 +19,12 @@ public final class LeadWalk {
 
     private final LeadHistory history;
     private final BuyerCatalog catalog;
-    private final LeadStore leads;
+    private final LeadCompletions completions;
 
-    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadStore leads) {
+    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadCompletions completions) {
         this.history = history;
         this.catalog = catalog;
-        this.leads = leads;
+        this.completions = completions;
     }
 
     public void plan(Exchange exchange) throws SQLException {
@@ -48,8 +48,8 @@ public final class LeadWalk {
         advance(exchange, queue);
     }
 
-    public void complete(Exchange exchange) throws SQLException {
-        leads.markComplete(exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId());
+    public void complete(Exchange exchange) {
+        completions.markComplete(exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId());
     }
 
     private void advance(Exchange exchange, BuyerQueue queue) {

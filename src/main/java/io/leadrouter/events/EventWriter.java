@@ -1,0 +1,117 @@
+package io.leadrouter.events;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes recipient events in batches: whatever events are waiting when the writer comes round go
+ * to the table in one transaction (group commit), and then to the firehose as one batch, in the
+ * order they were written. A caller's future completes when its event is committed.
+ */
+public final class EventWriter extends ServiceSupport {
+
+    public static final String FIREHOSE = "seda:firehose";
+    private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
+
+    private record Pending(ObjectNode event, CompletableFuture<Void> written) {
+    }
+
+    private final EventStore store;
+    private final CamelContext context;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue;
+    private ProducerTemplate firehose;
+    private Thread writer;
+    private volatile boolean running;
+
+    public EventWriter(EventStore store, CamelContext context, int maxBatch, int capacity) {
+        this.store = store;
+        this.context = context;
+        this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(capacity);
+    }
+
+    /** Queues an event; the future completes once it is in the table (or fails with the reason it is not). */
+    public CompletableFuture<Void> append(ObjectNode event) {
+        Pending pending = new Pending(event, new CompletableFuture<>());
+        try {
+            queue.put(pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.written().completeExceptionally(e);
+        }
+        return pending.written();
+    }
+
+    @Override
+    protected void doStart() {
+        firehose = context.createProducerTemplate();
+        running = true;
+        writer = new Thread(this::writeLoop, "event-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        running = false;
+        writer.join(TimeUnit.SECONDS.toMillis(10));
+        firehose.stop();
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            store.appendAll(batch.stream().map(Pending::event).toList());
+        } catch (Exception e) {
+            LOG.error("{} recipient event(s) could not be written: {}", batch.size(), e.getMessage());
+            batch.forEach(p -> p.written().completeExceptionally(e));
+            return;
+        }
+        batch.forEach(p -> p.written().complete(null));
+        firehose.sendBody(FIREHOSE, toRecords(batch));
+    }
+
+    /** One Kafka record per event: value the event JSON, key its lead_id (so a lead's events keep their order). */
+    private List<Message> toRecords(List<Pending> batch) {
+        List<Message> records = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            Message record = new DefaultMessage(context);
+            record.setHeader("kafka.KEY", pending.event().path("lead_id").asText());
+            record.setBody(pending.event().toString());
+            records.add(record);
+        }
+        return records;
+    }
+}
