@@ -3,7 +3,17 @@ package io.leadrouter.buyers;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import io.leadrouter.routing.LeadRoutingRoutes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.component.seda.SedaEndpoint;
 
 /**
  * Adds, replaces and removes exactly one buyer's route, made from the {@code buyer-delivery}
@@ -15,10 +25,19 @@ public final class BuyerRoutes {
 
     private final CamelContext context;
     private final long removeGraceSeconds;
+    private final int concurrencyPerBuyer;
+    private final ExecutorService teardown = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "buyer-route-teardown");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, Future<?>> pendingRemovals = new HashMap<>();
 
-    public BuyerRoutes(CamelContext context, long removeGraceSeconds) {
+    /** @param concurrencyPerBuyer the buyer's bulkhead: how many of its deliveries may run at once */
+    public BuyerRoutes(CamelContext context, long removeGraceSeconds, int concurrencyPerBuyer) {
         this.context = context;
         this.removeGraceSeconds = removeGraceSeconds;
+        this.concurrencyPerBuyer = concurrencyPerBuyer;
     }
 
     public static String routeId(String buyerId) {
@@ -27,28 +46,61 @@ public final class BuyerRoutes {
 
     /** Creates the buyer's route, or re-creates it when its redelivery policy changed. */
     public void install(Buyer buyer, Buyer previous) throws Exception {
+        awaitRemoval(buyer.id());
         String routeId = routeId(buyer.id());
         Route existing = context.getRoute(routeId);
         if (existing != null && previous != null && previous.retry().equals(buyer.retry())) {
             return; // everything else is read from the catalog at each attempt
         }
         if (existing != null) {
-            remove(buyer.id());
+            stopAndRemove(buyer.id());
         }
         Buyer.RetryPolicy retry = buyer.retry();
         context.addRouteFromTemplate(routeId, TEMPLATE, Map.of(
                 "buyerId", buyer.id(),
+                "concurrency", concurrencyPerBuyer,
                 "redeliveryDelay", retry.initialDelayMs(),
                 "backOffMultiplier", retry.backoffMultiplier(),
                 "maximumRedeliveryDelay", retry.maxDelayMs()));
     }
 
-    /** Stops the buyer's route, letting its in-flight deliveries finish for a grace period, and removes it. */
-    public void remove(String buyerId) throws Exception {
+    /**
+     * Takes the buyer's route down in the background (its in-flight deliveries get a grace period
+     * to finish), so that other buyer files are applied meanwhile.
+     */
+    public synchronized void remove(String buyerId) {
+        pendingRemovals.put(buyerId, teardown.submit(() -> {
+            stopAndRemove(buyerId);
+            return null;
+        }));
+    }
+
+    private void awaitRemoval(String buyerId) throws Exception {
+        Future<?> removal;
+        synchronized (this) {
+            removal = pendingRemovals.remove(buyerId);
+        }
+        if (removal != null) {
+            removal.get();
+        }
+    }
+
+    /**
+     * Stops the buyer's route, letting its in-flight deliveries finish for a grace period, and
+     * removes it. Leads still queued for the buyer go on to their next buyer.
+     */
+    private void stopAndRemove(String buyerId) throws Exception {
         String routeId = routeId(buyerId);
         if (context.getRoute(routeId) != null) {
             context.getRouteController().stopRoute(routeId, removeGraceSeconds, TimeUnit.SECONDS);
             context.removeRoute(routeId);
+        }
+        if (context.hasEndpoint("seda://deliver-" + buyerId) instanceof SedaEndpoint queue) {
+            List<Exchange> waiting = new ArrayList<>();
+            queue.getQueue().drainTo(waiting);
+            try (ProducerTemplate producer = context.createProducerTemplate()) {
+                waiting.forEach(lead -> producer.send(LeadRoutingRoutes.NEXT_BUYER, lead));
+            }
         }
     }
 }

@@ -116,7 +116,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("buyerCatalog", catalog);
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir", "buyers")), new BuyerFileParser(), catalog,
-                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds", 30)), secrets);
+                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds", 30),
+                        settings.integer("leadrouter.delivery.concurrency-per-buyer", 20)), secrets);
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 

@@ -9,6 +9,7 @@ public final class DeadLetterReplayRoute extends RouteBuilder {
     public void configure() {
         from(DeadLetterReplay.ENDPOINT + "?concurrentConsumers=2").routeId("dead-letter-replay")
                 .setProperty(ExchangeKeys.LEAD, body())
-                .toD("direct:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?timeout=5000");
+                .process(io.leadrouter.routing.LeadWalk::walkNoFurther)
+                .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?waitForTaskToComplete=Never&failIfNoConsumers=true");
     }
 }

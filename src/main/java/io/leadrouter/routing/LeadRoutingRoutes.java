@@ -3,39 +3,48 @@ package io.leadrouter.routing;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.LeadDispatcher;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.seda.SedaConsumerNotAvailableException;
 
 /**
- * Routes each stored lead through its buyers in priority order ({@link BuyerQueue}), one buyer
- * route after another; redelivery waits are asynchronous, so a lead waiting on a retry holds no
- * thread. At startup, leads left unfinished by a previous run are routed again.
+ * Walks each stored lead through its buyers in priority order ({@link BuyerQueue}), handing it
+ * from route to route without holding a thread in between: the lead is queued to the buyer's own
+ * route ({@code seda:deliver-<id>}, whose consumers are that buyer's bulkhead), and when that
+ * buyer is done with it (delivered, refused, or dead-lettered) it comes back through
+ * {@link #NEXT_BUYER}. A slow buyer therefore ties up only its own threads. At startup, leads left
+ * unfinished by a previous run are walked again.
  */
 public final class LeadRoutingRoutes extends RouteBuilder {
 
     /** Started by {@link io.leadrouter.buyers.InitialBuyerScan} once the buyers are loaded. */
     public static final String ROUTE_ID = "lead-routing";
+    /** Where a buyer route hands the lead back once it is done with it. */
+    public static final String NEXT_BUYER = "seda:next-buyer";
+
+    private static final String QUEUE_OPTIONS = "?concurrentConsumers={{leadrouter.routing.concurrency}}&size=100000&blockWhenFull=true";
 
     @Override
     public void configure() {
-        from(LeadDispatcher.ENDPOINT + "?concurrentConsumers={{leadrouter.routing.concurrency}}&size=100000&blockWhenFull=true")
-                .routeId(ROUTE_ID).autoStartup(false)
+        from(LeadDispatcher.ENDPOINT + QUEUE_OPTIONS).routeId(ROUTE_ID).autoStartup(false)
                 .bean("leadWalk", "plan")
-                .loopDoWhile(exchangeProperty(ExchangeKeys.BUYER_ID).isNotNull())
-                    .doTry()
-                        // enrich, not toD: the buyer route's dead-letter channel marks its exchange as handled,
-                        // which would stop this route (no next buyer, lead never completed). The buyer
-                        // route works on a copy; only its outcome is brought back.
-                        .enrich().simple("direct:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?timeout=5000")
-                            .aggregationStrategy((lead, delivered) -> {
-                                lead.setProperty(ExchangeKeys.OUTCOME, delivered.getProperty(ExchangeKeys.OUTCOME));
-                                return lead;
-                            })
-                    .endDoTry()
-                    .doCatch(org.apache.camel.component.direct.DirectConsumerNotAvailableException.class)
-                        .log("Buyer ${exchangeProperty." + ExchangeKeys.BUYER_ID + "} was removed before lead could be offered to it")
-                    .end()
-                    .bean("leadWalk", "afterDelivery")
-                .end()
-                .bean("leadWalk", "complete");
+                .to("direct:offer-to-buyer");
+
+        from(NEXT_BUYER + QUEUE_OPTIONS).routeId("next-buyer")
+                .bean("leadWalk", "afterDelivery")
+                .to("direct:offer-to-buyer");
+
+        from("direct:offer-to-buyer").routeId("offer-to-buyer")
+                .choice()
+                    .when(exchangeProperty(ExchangeKeys.BUYER_ID).isNull())
+                        .bean("leadWalk", "complete")
+                    .otherwise()
+                        .doTry()
+                            .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}"
+                                    + "?waitForTaskToComplete=Never&failIfNoConsumers=true")
+                        .doCatch(SedaConsumerNotAvailableException.class)
+                            // removed between the plan and now: go on with the next buyer
+                            .to(NEXT_BUYER)
+                        .end()
+                .end();
 
         from("timer:lead-recovery?repeatCount=1&delay={{leadrouter.recovery.delay-ms:3000}}")
                 .routeId("lead-recovery")

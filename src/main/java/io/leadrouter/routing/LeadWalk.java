@@ -10,7 +10,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 
-/** The steps of the lead-routing route: plan the buyers, move to the next one, finish the lead. */
+/** The steps of the walk of a lead through its buyers: plan, move to the next one, finish. */
 public final class LeadWalk {
 
     /** Set on leads picked up again after a restart, whose history must be read first. */
@@ -36,7 +36,12 @@ public final class LeadWalk {
         advance(exchange, queue);
     }
 
-    /** After a buyer route returned: note a sale, then pick the next buyer (or none). */
+    /** A walk that offers the lead to nobody more (a replayed dead letter goes to its one buyer only). */
+    public static void walkNoFurther(Exchange exchange) {
+        exchange.setProperty(QUEUE, new BuyerQueue(java.util.List.of(), java.util.Set.of(), false, false));
+    }
+
+    /** After a buyer was done with the lead: note a sale, then pick the next buyer (or none). */
     public void afterDelivery(Exchange exchange) {
         BuyerQueue queue = exchange.getProperty(QUEUE, BuyerQueue.class);
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
