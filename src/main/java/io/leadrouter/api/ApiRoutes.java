@@ -8,6 +8,8 @@ import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.delivery.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
+import io.leadrouter.delivery.HttpEndpoints;
+import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.intake.JsonResponses;
 import io.leadrouter.intake.LeadIds;
@@ -19,7 +21,7 @@ import org.apache.camel.builder.RouteBuilder;
 /** The read and operations side of the HTTP API: events of a lead, dead letters, buyers. */
 public final class ApiRoutes extends RouteBuilder {
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = EventJson.mapper();
 
     @Override
     public void configure() {
@@ -70,6 +72,8 @@ public final class ApiRoutes extends RouteBuilder {
             case NOT_FOUND -> JsonResponses.error(exchange, 404, "no pending dead letter " + deadLetterId);
             case BUYER_GONE -> JsonResponses.error(exchange, 409,
                     "dead letter " + deadLetterId + " cannot be replayed: its buyer is no longer configured");
+            case SOLD -> JsonResponses.error(exchange, 409,
+                    "dead letter " + deadLetterId + " cannot be replayed: the lead was sold, and this buyer may not have it now");
         }
     }
 
@@ -82,7 +86,7 @@ public final class ApiRoutes extends RouteBuilder {
                     .put("id", buyer.id()).put("name", buyer.name()).put("tier", buyer.tier())
                     .put("enabled", buyer.enabled()).put("exclusive", buyer.exclusive())
                     .put("priority", buyer.priority()).put("price", buyer.price())
-                    .put("url", buyer.endpoint().url()).put("file", buyer.sourceFile().getFileName().toString());
+                    .put("url", HttpEndpoints.displayUrl(buyer)).put("file", buyer.sourceFile().getFileName().toString());
         }
         ArrayNode files = body.putArray("files");
         for (Map.Entry<Path, BuyerFileWatcher.FileState> file : lookup(BuyerFileWatcher.class, "buyerFileWatcher").fileStates().entrySet()) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -44,6 +45,10 @@ public final class BuyerRoutes {
         return "deliver-" + buyerId;
     }
 
+    private static String redeliveryPool(String buyerId) {
+        return "redelivery-" + buyerId;
+    }
+
     /** Creates the buyer's route, or re-creates it when its redelivery policy changed. */
     public void install(Buyer buyer, Buyer previous) throws Exception {
         awaitRemoval(buyer.id());
@@ -56,9 +61,14 @@ public final class BuyerRoutes {
             stopAndRemove(buyer.id());
         }
         Buyer.RetryPolicy retry = buyer.retry();
+        // Retries run on the buyer's own scheduler too: a hanging buyer's retries cannot take
+        // the threads of another buyer's retries (Camel's shared redelivery pool has 10).
+        context.getRegistry().bind(redeliveryPool(buyer.id()), ScheduledExecutorService.class,
+                context.getExecutorServiceManager().newScheduledThreadPool(this, redeliveryPool(buyer.id()), concurrencyPerBuyer));
         context.addRouteFromTemplate(routeId, TEMPLATE, Map.of(
                 "buyerId", buyer.id(),
                 "concurrency", concurrencyPerBuyer,
+                "redeliveryPool", redeliveryPool(buyer.id()),
                 "redeliveryDelay", retry.initialDelayMs(),
                 "backOffMultiplier", retry.backoffMultiplier(),
                 "maximumRedeliveryDelay", retry.maxDelayMs()));
@@ -94,6 +104,11 @@ public final class BuyerRoutes {
         if (context.getRoute(routeId) != null) {
             context.getRouteController().stopRoute(routeId, removeGraceSeconds, TimeUnit.SECONDS);
             context.removeRoute(routeId);
+        }
+        Object pool = context.getRegistry().lookupByName(redeliveryPool(buyerId));
+        if (pool instanceof ScheduledExecutorService scheduler) {
+            context.getRegistry().unbind(redeliveryPool(buyerId));
+            context.getExecutorServiceManager().shutdown(scheduler);
         }
         if (context.hasEndpoint("seda://deliver-" + buyerId) instanceof SedaEndpoint queue) {
             List<Exchange> waiting = new ArrayList<>();

@@ -137,11 +137,12 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, leads, dispatcher, clock));
         LeadCompletions completions = new LeadCompletions(dataSource);
         context.addService(completions, true, true);
-        registry.bind("leadWalk", new LeadWalk(new LeadHistory(dataSource, catalog), catalog, completions));
+        LeadHistory history = new LeadHistory(dataSource, catalog);
+        registry.bind("leadWalk", new LeadWalk(history, catalog, completions));
 
         DeadLetters deadLetters = new DeadLetters(dataSource, json);
         registry.bind("deadLetters", deadLetters);
-        registry.bind("deadLetterReplay", new DeadLetterReplay(deadLetters, leads, catalog, producer));
+        registry.bind("deadLetterReplay", new DeadLetterReplay(deadLetters, leads, catalog, producer, history));
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
         registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, clock));
         registry.bind("attemptConcluder", new AttemptConcluder(events, emitter));

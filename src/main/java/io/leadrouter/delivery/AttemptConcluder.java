@@ -47,9 +47,11 @@ public final class AttemptConcluder implements Processor {
     }
 
     private DeliveryOutcome fromError(Buyer buyer, Throwable error, List<String> secrets, long durationMs) {
-        if (error instanceof BuyerRequestFactory.MissingSecretException) {
-            return new DeliveryOutcome(false, null, null, null, null, FailureReason.INVALID_CREDENTIALS,
-                    error.getMessage(), durationMs);
+        if (error instanceof RequestNotBuiltException notBuilt) {
+            FailureReason reason = notBuilt.getCause() instanceof BuyerRequestFactory.MissingSecretException
+                    ? FailureReason.INVALID_CREDENTIALS : FailureReason.INVALID_DATA;
+            return new DeliveryOutcome(false, null, null, null, null, reason,
+                    "the request could not be built: " + notBuilt.getCause().getMessage(), durationMs);
         }
         TransportFailureClassifier.ClassifiedFailure failure = transportFailures.classify(error, buyer.endpoint());
         return new DeliveryOutcome(false, null, null, null, null, failure.reason(),

@@ -60,8 +60,10 @@ public final class AttemptPreparer implements Processor {
             message.setHeader(Exchange.CONTENT_TYPE, request.contentType());
             message.setBody(request.body());
             exchange.setProperty(RequestSecrets.KEY, new RequestSecrets(request.secrets()));
-        } catch (BuyerRequestFactory.MissingSecretException e) {
-            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
+        } catch (RuntimeException e) {
+            // no request could be built (a missing secret, a mapping the lead does not fit):
+            // the attempt fails here, and the concluder records why
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new RequestNotBuiltException(e));
         }
         exchange.setProperty(ExchangeKeys.CALL_STARTED_NANOS, System.nanoTime());
     }

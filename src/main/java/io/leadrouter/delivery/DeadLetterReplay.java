@@ -1,6 +1,8 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.buyers.Buyer;
 import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.routing.LeadHistory;
 import io.leadrouter.intake.Lead;
 import io.leadrouter.intake.LeadStore;
 import java.sql.SQLException;
@@ -12,14 +14,17 @@ public final class DeadLetterReplay {
     public static final String ENDPOINT = "seda:dead-letter-replay";
 
     /** How a replay request ended. */
-    public enum Result { STARTED, NOT_FOUND, BUYER_GONE }
+    public enum Result { STARTED, NOT_FOUND, BUYER_GONE, SOLD }
 
     private final DeadLetters deadLetters;
     private final LeadStore leads;
     private final BuyerCatalog catalog;
     private final ProducerTemplate producer;
+    private final LeadHistory history;
 
-    public DeadLetterReplay(DeadLetters deadLetters, LeadStore leads, BuyerCatalog catalog, ProducerTemplate producer) {
+    public DeadLetterReplay(DeadLetters deadLetters, LeadStore leads, BuyerCatalog catalog, ProducerTemplate producer,
+            LeadHistory history) {
+        this.history = history;
         this.deadLetters = deadLetters;
         this.leads = leads;
         this.catalog = catalog;
@@ -33,9 +38,15 @@ public final class DeadLetterReplay {
         }
         DeadLetters.Pending pending = claimed.get();
         Lead lead = leads.find(pending.leadId()).orElse(null);
-        if (lead == null || catalog.find(pending.recipientId()).isEmpty()) {
+        Buyer buyer = catalog.find(pending.recipientId()).orElse(null);
+        if (lead == null || buyer == null) {
             deadLetters.release(id);
             return Result.BUYER_GONE;
+        }
+        if (!history.pastOf(lead.leadId()).mayGoTo(buyer)) {
+            // sold exclusively meanwhile, or the buyer is exclusive and someone else bought it
+            deadLetters.release(id);
+            return Result.SOLD;
         }
         producer.sendBodyAndProperty(ENDPOINT, lead, ExchangeKeys.BUYER_ID, pending.recipientId());
         return Result.STARTED;

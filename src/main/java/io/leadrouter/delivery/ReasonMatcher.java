@@ -14,7 +14,8 @@ public final class ReasonMatcher {
 
     /*
      * Checked in this order, first match wins. Allow-listing and credentials come before Invalid Data so
-     * that "invalid api key" or "missing token" are authentication failures, not data failures. A bare
+     * that "invalid api key" or "missing token" are authentication failures, not data failures; Invalid
+     * Data comes before Cap Reached so that "Full name is required" is not a full cap. A bare
      * "ip address" is not an allow-list phrase: leads carry the consumer's IP, so "invalid ip address" is
      * Invalid Data.
      */
@@ -22,9 +23,11 @@ public final class ReasonMatcher {
             new BuiltInRule("duplicate|\\bdupe\\b|already|too recent", FailureReason.DUPLICATE_LEAD),
             new BuiltInRule("white[ -]?list|allow[ -]?list|not allowed from|unauthori[sz]ed ip|"
                     + "\\bip\\b.{0,40}?\\b(not (allowed|authori[sz]ed|permitted|recogni[sz]ed)|blocked|denied)", FailureReason.IP_NOT_WHITELISTED),
-            new BuiltInRule("credential|api[ _-]?key|unauthori[sz]ed|token|authenticat|permission denied", FailureReason.INVALID_CREDENTIALS),
-            new BuiltInRule("\\bcap(s|ped)?\\b|capacity|limit|budget|quota|\\bfull\\b", FailureReason.CAP_REACHED),
-            new BuiltInRule("invalid|missing|required|malformed|\\bformat", FailureReason.INVALID_DATA));
+            new BuiltInRule("credential|api[ _-]?key|unauthori[sz]ed|authenticat|permission denied|"
+                    + "(invalid|expired|missing|bad|auth|access|bearer)[ _-]?token|token (is )?(invalid|expired|revoked)", FailureReason.INVALID_CREDENTIALS),
+            new BuiltInRule("invalid|missing|required|malformed|\\bformat|too (long|short)|exceeds", FailureReason.INVALID_DATA),
+            new BuiltInRule("\\bcap(s|ped)?\\b|capacity|limit (reached|exceeded|hit)|(daily|hourly|weekly|monthly) limit|"
+                    + "budget (exhausted|reached|exceeded|spent)|out of budget|quota|\\bfull\\b", FailureReason.CAP_REACHED));
 
     /**
      * @throws IllegalArgumentException if a buyer rule names no known failure reason (buyer files should

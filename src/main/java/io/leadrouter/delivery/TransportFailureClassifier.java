@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -95,6 +96,9 @@ public final class TransportFailureClassifier {
             return isConnectTimeout(t)
                     ? failure(FailureReason.TIMEOUT, "could not connect" + with(" to", target) + within(endpoint == null ? 0 : endpoint.connectTimeoutMs()))
                     : failure(FailureReason.TIMEOUT, "no response" + with(" from", target) + within(endpoint == null ? 0 : endpoint.timeoutMs()));
+        }
+        if (t instanceof ConnectionRequestTimeoutException) {
+            return failure(FailureReason.TIMEOUT, "no free connection" + with(" to", target) + " in the pool in time");
         }
         if (t instanceof NoRouteToHostException) {
             return failure(FailureReason.CONNECTION_REFUSED, "no route to " + target.orElse("host"));

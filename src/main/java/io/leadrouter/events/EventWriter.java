@@ -100,7 +100,12 @@ public final class EventWriter extends ServiceSupport {
             return;
         }
         batch.forEach(p -> p.written().complete(null));
-        firehose.sendBody(FIREHOSE, toRecords(batch));
+        try {
+            firehose.sendBody(FIREHOSE, toRecords(batch));
+        } catch (RuntimeException e) {
+            // the events are safe in the table; the writer must live on for the next batch
+            LOG.error("{} recipient event(s) written but not handed to the firehose: {}", batch.size(), e.getMessage());
+        }
     }
 
     /** One Kafka record per event: value the event JSON, key its lead_id (so a lead's events keep their order). */

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +32,20 @@ public final class KafkaLeadIntake implements Processor {
         this.clock = clock;
     }
 
+    /** Where the record sits in Kafka: the same if the record is read again after a crash. */
+    private static String recordCoordinates(Exchange exchange) {
+        Message message = exchange.getMessage();
+        return message.getHeader(KafkaConstants.TOPIC, String.class) + "/"
+                + message.getHeader(KafkaConstants.PARTITION, String.class) + "/"
+                + message.getHeader(KafkaConstants.OFFSET, String.class);
+    }
+
     @Override
     public void process(Exchange exchange) throws SQLException {
         String record = exchange.getMessage().getBody(String.class);
         try {
-            Lead lead = parser.parse(record == null ? null : record.getBytes(StandardCharsets.UTF_8), clock.instant());
+            Lead lead = parser.parse(record == null ? null : record.getBytes(StandardCharsets.UTF_8), clock.instant(),
+                    () -> LeadIds.derivedFrom(recordCoordinates(exchange)));
             if (store.insert(lead, "kafka")) {
                 dispatcher.dispatch(lead);
             }

@@ -21,6 +21,24 @@ public final class LeadIds {
         return id.toString();
     }
 
+    /**
+     * The same id every time for the same seed: a lead re-read from Kafka after a crash (same
+     * topic, partition and offset) is recognised as the lead already stored, not stored again.
+     */
+    public static String derivedFrom(String seed) {
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        StringBuilder id = new StringBuilder("lead_");
+        for (int i = 0; i < 16; i++) {
+            id.append(BASE62[(hash[i] & 0xff) % BASE62.length]);
+        }
+        return id.toString();
+    }
+
     public static boolean isValid(String id) {
         return id != null && PATTERN.matcher(id).matches();
     }

@@ -19,6 +19,11 @@ public final class LeadParser {
     }
 
     public Lead parse(byte[] body, Instant receivedAt) throws InvalidLeadException {
+        return parse(body, receivedAt, LeadIds::next);
+    }
+
+    /** @param idIfAbsent gives the lead its id when it carries none */
+    public Lead parse(byte[] body, Instant receivedAt, java.util.function.Supplier<String> idIfAbsent) throws InvalidLeadException {
         if (body == null || body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             throw new InvalidLeadException(400, "request body is empty: send the lead as a JSON object");
         }
@@ -41,7 +46,7 @@ public final class LeadParser {
         JsonNode givenId = lead.get("lead_id");
         String leadId;
         if (givenId == null || givenId.isNull()) {
-            leadId = LeadIds.next();
+            leadId = idIfAbsent.get();
         } else if (givenId.isTextual() && LeadIds.isValid(givenId.asText())) {
             leadId = givenId.asText();
         } else {

@@ -7,7 +7,9 @@ import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.Lead;
 import io.leadrouter.intake.LeadCompletions;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 
 /** The steps of the walk of a lead through its buyers: plan, move to the next one, finish. */
@@ -16,6 +18,7 @@ public final class LeadWalk {
     /** Set on leads picked up again after a restart, whose history must be read first. */
     public static final String RECOVERED = "leadRouterRecovered";
     static final String QUEUE = "leadRouterBuyerQueue";
+    static final String OFFERED_TO = "leadRouterOfferedTo";
 
     private final LeadHistory history;
     private final BuyerCatalog catalog;
@@ -38,16 +41,17 @@ public final class LeadWalk {
 
     /** A walk that offers the lead to nobody more (a replayed dead letter goes to its one buyer only). */
     public static void walkNoFurther(Exchange exchange) {
-        exchange.setProperty(QUEUE, new BuyerQueue(java.util.List.of(), java.util.Set.of(), false, false));
+        exchange.setProperty(QUEUE, new BuyerQueue(List.of(), Set.of(), false, false));
     }
 
     /** After a buyer was done with the lead: note a sale, then pick the next buyer (or none). */
     public void afterDelivery(Exchange exchange) {
         BuyerQueue queue = exchange.getProperty(QUEUE, BuyerQueue.class);
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
-        String buyerId = exchange.getProperty(ExchangeKeys.BUYER_ID, String.class);
-        if (outcome != null && outcome.accepted()) {
-            catalog.find(buyerId).ifPresent(queue::accepted);
+        // the buyer as it was when offered the lead: an edit or removal since cannot undo an exclusive sale
+        Buyer offeredTo = exchange.getProperty(OFFERED_TO, Buyer.class);
+        if (outcome != null && outcome.accepted() && offeredTo != null) {
+            queue.accepted(offeredTo);
         }
         exchange.setException(null);
         advance(exchange, queue);
@@ -65,5 +69,6 @@ public final class LeadWalk {
             next = queue.next();
         }
         exchange.setProperty(ExchangeKeys.BUYER_ID, next.map(Buyer::id).orElse(null));
+        exchange.setProperty(OFFERED_TO, next.orElse(null));
     }
 }

@@ -252,6 +252,20 @@ class FailureClassificationTest {
         assertEquals(1, refusing.requestCount());
     }
 
+    @Test
+    void aLeadThatCannotBeMappedFailsAsInvalidDataWithoutCallingTheBuyer() {
+        StubBuyer buyer = stub(Reply.json(200, "{\"result\":\"accepted\"}"));
+        // "contact" is written as a value, then needed as an object for "contact.phone"
+        String buyerId = onlyBuyer(buyer("rcp_Unmappable01").url(buyer.url("/leads"))
+                .mappingExtra("  - from: last_name\n    to: contact\n  - from: phone\n    to: contact.phone\n"));
+
+        Failures failures = deliverAndCollect(buyerId);
+
+        failures.assertFinal("business", "Invalid Data");
+        failures.assertDetailsMention("could not be built", "contact");
+        assertEquals(0, buyer.requestCount());
+    }
+
     private void assertBusinessRejection(String buyerId, String message, String expectedReason) {
         StubBuyer refusing = stub(rejectedWith(message));
         onlyBuyer(buyer(buyerId).url(refusing.url("/leads")));
@@ -319,6 +333,7 @@ class FailureClassificationTest {
         private int maxAttempts = MAX_ATTEMPTS;
         private String extra = "";
         private String responseExtra = "";
+        private String mappingExtra = "";
 
         BuyerYaml(String id) {
             this.id = id;
@@ -345,6 +360,12 @@ class FailureClassificationTest {
             return this;
         }
 
+        /** More entries of {@code mapping:} (each starting with two spaces and a dash). */
+        BuyerYaml mappingExtra(String yaml) {
+            mappingExtra = yaml;
+            return this;
+        }
+
         /** YAML appended inside {@code response:} (indented by two spaces). */
         BuyerYaml responseExtra(String yaml) {
             responseExtra = yaml;
@@ -367,6 +388,7 @@ class FailureClassificationTest {
                     mapping:
                       - from: first_name
                         to: firstName
+                    %s\
                     price: 10.00
                     retry:
                       max_attempts: %d
@@ -379,7 +401,7 @@ class FailureClassificationTest {
                         path: "$.result"
                         equals: accepted
                       rejection_reason: "$.message"
-                    """.formatted(id, id, url, timeoutMs, maxAttempts) + responseExtra + extra;
+                    """.formatted(id, id, url, timeoutMs, mappingExtra, maxAttempts) + responseExtra + extra;
         }
     }
 

@@ -81,7 +81,7 @@ class ReasonMatcherTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Invalid zip code", "Missing field: phone", "email is required", "Malformed request",
-            "Phone format mismatch", "invalid ip address"})
+            "Phone format mismatch", "invalid ip address", "Full name is required", "missing required field: budget", "zip code exceeds length limit", "Field credit_limit is required", "Invalid phone number: token count mismatch"})
     void invalidData(String text) {
         assertEquals(FailureReason.INVALID_DATA, builtIn(text));
     }

@@ -99,6 +99,26 @@ class RetryAndDeadLetterTest {
     }
 
     @Test
+    void aDeadLetterIsNotReplayedAfterTheLeadWasSoldExclusively() throws Exception {
+        startWith(StubBuyer.answering(Reply.json(503, "{\"error\":\"down\"}")), 2);
+        try (StubBuyer exclusive = StubBuyer.answering(Reply.json(200, ACCEPTED))) {
+            router.installBuyer("exclusive.yaml", "rcp_ExclusiveAfter01",
+                    BuyerFiles.jsonBuyer("rcp_ExclusiveAfter01", "Exclusive", exclusive.url("/"), 5, true, 1));
+
+            String leadId = router.postLead(SAMPLE_LEAD);
+            router.awaitCompleted(leadId);
+            assertEquals(1, exclusive.requestCount(), "the exclusive buyer bought the lead after the first one failed");
+            long id = RouterUnderTest.read(router.get("/dead-letters").body()).get(0).path("id").asLong();
+
+            var replay = router.post("/dead-letters/" + id + "/replay", null, null);
+            assertEquals(409, replay.statusCode(), replay.body());
+            assertTrue(replay.body().contains("sold"), replay.body());
+            assertEquals(2, buyer.requestCount(), "the failing buyer is not sent the lead again");
+            assertEquals(1, RouterUnderTest.read(router.get("/dead-letters").body()).size(), "the dead letter stays listed");
+        }
+    }
+
+    @Test
     void businessRejectionsAreNotRetried() throws Exception {
         startWith(StubBuyer.answering(Reply.json(200, "{\"result\":\"rejected\",\"message\":\"Duplicate lead\"}")), 3);
 
