@@ -14,7 +14,9 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.spi.ThreadPoolProfile;
 
 /**
  * Adds, replaces and removes exactly one buyer's route, made from the {@code buyer-delivery}
@@ -63,8 +65,12 @@ public final class BuyerRoutes {
         Buyer.RetryPolicy retry = buyer.retry();
         // Retries run on the buyer's own scheduler too: a hanging buyer's retries cannot take
         // the threads of another buyer's retries (Camel's shared redelivery pool has 10).
+        // Its queue holds every waiting retry, unbounded: Camel's default (1,000) would reject the
+        // 1,001st retry of a failing buyer, and that lead would leave its walk without an outcome.
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder(redeliveryPool(buyer.id()))
+                .poolSize(concurrencyPerBuyer).maxPoolSize(concurrencyPerBuyer).maxQueueSize(-1).build();
         context.getRegistry().bind(redeliveryPool(buyer.id()), ScheduledExecutorService.class,
-                context.getExecutorServiceManager().newScheduledThreadPool(this, redeliveryPool(buyer.id()), concurrencyPerBuyer));
+                context.getExecutorServiceManager().newScheduledThreadPool(this, redeliveryPool(buyer.id()), profile));
         context.addRouteFromTemplate(routeId, TEMPLATE, Map.of(
                 "buyerId", buyer.id(),
                 "concurrency", concurrencyPerBuyer,

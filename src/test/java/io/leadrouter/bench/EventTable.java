@@ -1,0 +1,145 @@
+package io.leadrouter.bench;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Questions the benchmark asks of a scenario's database (the router's tables, read-only). */
+final class EventTable implements AutoCloseable {
+
+    /** Latency from intake (leads.received_at) to the delivered event (occurred_at), both on the router's clock. */
+    record Latency(long delivered, double p50, double p95, double p99, double max) {
+    }
+
+    /** Delivered events of some buyers per second, from the first lead received to the last delivery. */
+    record Throughput(long delivered, double seconds) {
+        double perSecond() {
+            return seconds > 0 ? delivered / seconds : 0;
+        }
+    }
+
+    private final Connection connection;
+
+    EventTable(String jdbcUrl) throws SQLException {
+        this.connection = BenchServices.connect(jdbcUrl);
+    }
+
+    long terminalEvents() throws SQLException {
+        return single("select count(*) from recipient_events where " + TerminalEvents.SQL);
+    }
+
+    long events() throws SQLException {
+        return single("select count(*) from recipient_events");
+    }
+
+    long leads() throws SQLException {
+        return single("select count(*) from leads");
+    }
+
+    long completedLeads() throws SQLException {
+        return single("select count(*) from leads where completed_at is not null");
+    }
+
+    long deadLetters() throws SQLException {
+        return single("select count(*) from dead_letters");
+    }
+
+    /** Terminal outcomes that repeat one (lead, buyer) pair: a lead delivered or failed twice to one buyer. */
+    long repeatedTerminalOutcomes() throws SQLException {
+        return single("select count(*) - count(distinct (lead_id, recipient_id)) from recipient_events where " + TerminalEvents.SQL);
+    }
+
+    /** Leads with a terminal outcome for this buyer: a terminal event, or a dead letter. */
+    long leadsWithTerminalOutcome(String buyerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                select count(*) from (
+                    select lead_id from recipient_events where recipient_id = ? and %s
+                    union
+                    select lead_id from dead_letters where recipient_id = ?) t""".formatted(TerminalEvents.SQL))) {
+            select.setString(1, buyerId);
+            select.setString(2, buyerId);
+            return count(select);
+        }
+    }
+
+    long leadsDeadLettered(String buyerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select count(distinct lead_id) from dead_letters where recipient_id = ?")) {
+            select.setString(1, buyerId);
+            return count(select);
+        }
+    }
+
+    Set<String> eventIds() throws SQLException {
+        Set<String> ids = new HashSet<>();
+        try (PreparedStatement select = connection.prepareStatement("select event_id::text from recipient_events");
+                ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    Latency latency(List<String> buyerIds) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                select count(*),
+                       percentile_cont(array[0.5, 0.95, 0.99]) within group (order by ms),
+                       max(ms)
+                from (select extract(epoch from (e.occurred_at - l.received_at)) * 1000 as ms
+                      from recipient_events e join leads l on l.lead_id = e.lead_id
+                      where e.event_type = 'recipient.delivered' and e.recipient_id = any(?)) d""")) {
+            select.setArray(1, textArray(buyerIds));
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                if (n == 0) {
+                    return new Latency(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                }
+                Double[] p = (Double[]) rs.getArray(2).getArray();
+                return new Latency(n, p[0], p[1], p[2], rs.getDouble(3));
+            }
+        }
+    }
+
+    Throughput throughput(List<String> buyerIds) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                select count(*),
+                       extract(epoch from (max(e.occurred_at) - (select min(received_at) from leads)))
+                from recipient_events e
+                where e.event_type = 'recipient.delivered' and e.recipient_id = any(?)""")) {
+            select.setArray(1, textArray(buyerIds));
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return new Throughput(rs.getLong(1), rs.getDouble(2));
+            }
+        }
+    }
+
+    private Array textArray(List<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray());
+    }
+
+    private long single(String sql) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            return count(select);
+        }
+    }
+
+    private static long count(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

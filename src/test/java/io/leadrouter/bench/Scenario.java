@@ -1,0 +1,94 @@
+package io.leadrouter.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The runs of the benchmark, in the order they run. Every router run gets a router JVM of its
+ * own, with a fresh database, fresh topics and its own buyer files, so no run sees another's data.
+ * Buyers are non-exclusive, so each receives every lead; the router walks them by priority.
+ */
+public enum Scenario {
+
+    BASELINE("baseline", "baseline", Intake.NONE, List.of(),
+            "plain java.net.http client posting the mapped payload straight to the stub buyer's /fast"),
+    ROUTER_HTTP("router-http", "router", Intake.HTTP, List.of(BenchBuyer.fast("rcp_benchFast1", 1)),
+            "one /fast buyer, leads through POST /leads"),
+    ROUTER_KAFKA("router-kafka", "router", Intake.KAFKA, List.of(BenchBuyer.fast("rcp_benchFast1", 1)),
+            "one /fast buyer, leads through the Kafka leads topic"),
+    FANOUT("fanout", "fanout", Intake.HTTP, List.of(
+            BenchBuyer.fast("rcp_benchFast1", 1), BenchBuyer.fast("rcp_benchFast2", 2), BenchBuyer.fast("rcp_benchFast3", 3)),
+            "three non-exclusive /fast buyers, each lead to all three"),
+    ISOLATION_SOLO("isolation-solo", "isolation", Intake.HTTP, List.of(BenchBuyer.fast("rcp_benchFast1", 2)),
+            "the /fast buyer alone (reference for isolation and storm)"),
+    ISOLATION_SLOW("isolation-slow", "isolation", Intake.HTTP, List.of(
+            BenchBuyer.slow("rcp_benchSlow1", 1), BenchBuyer.fast("rcp_benchFast1", 2)),
+            "the /fast buyer beside a /slow buyer (slow one first by priority)"),
+    STORM("storm", "storm", Intake.HTTP, List.of(
+            BenchBuyer.refusing("rcp_benchRefusing1", 1), BenchBuyer.fast("rcp_benchFast1", 2)),
+            "the /fast buyer beside a buyer on a closed port (3 attempts, then dead letter; refusing one first)");
+
+    /** How leads enter the router in a run. */
+    public enum Intake { NONE, HTTP, KAFKA }
+
+    private final String runName;
+    private final String group;
+    private final Intake intake;
+    private final List<BenchBuyer> buyers;
+    private final String description;
+
+    Scenario(String runName, String group, Intake intake, List<BenchBuyer> buyers, String description) {
+        this.runName = runName;
+        this.group = group;
+        this.intake = intake;
+        this.buyers = buyers;
+        this.description = description;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String runName() {
+        return runName;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public Intake intake() {
+        return intake;
+    }
+
+    public List<BenchBuyer> buyers() {
+        return buyers;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The /fast buyers, whose delivered events give the latency and the fast buyer's throughput. */
+    public List<String> fastBuyerIds() {
+        return buyers.stream().filter(b -> b.role() == BenchBuyer.Role.FAST).map(BenchBuyer::id).toList();
+    }
+
+    public boolean hasRefusingBuyer() {
+        return buyers.stream().anyMatch(b -> b.role() == BenchBuyer.Role.REFUSING);
+    }
+
+    public static List<Scenario> parse(String list) {
+        return BenchOptions.parseNames(list);
+    }
+
+    static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Scenario scenario : values()) {
+            if (!names.contains(scenario.group)) {
+                names.add(scenario.group);
+            }
+            if (!names.contains(scenario.runName)) {
+                names.add(scenario.runName);
+            }
+        }
+        return names;
+    }
+}

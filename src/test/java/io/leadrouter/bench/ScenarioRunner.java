@@ -1,0 +1,165 @@
+package io.leadrouter.bench;
+
+import io.leadrouter.testing.BuyerFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Runs one scenario: its own database, topics, buyer files and router JVM; the load; the wait for
+ * every terminal event in both sinks; the figures; the books; then stops the router.
+ */
+final class ScenarioRunner {
+
+    /** Where one router scenario keeps its things. */
+    private record Setup(Path dir, Path buyersDir, String jdbcUrl, String eventsTopic, String leadsTopic, String group, Path log) {
+    }
+
+    private final BenchOptions options;
+    private final BenchServices services;
+    private final StubBuyerProcess stub;
+    private final Path workRoot;
+    private final Path logDir;
+    private final String runId;
+
+    ScenarioRunner(BenchOptions options, BenchServices services, StubBuyerProcess stub, Path workRoot, Path logDir, String runId) {
+        this.options = options;
+        this.services = services;
+        this.stub = stub;
+        this.workRoot = workRoot;
+        this.logDir = logDir;
+        this.runId = runId;
+    }
+
+    ScenarioResult run(Scenario scenario) throws Exception {
+        return scenario == Scenario.BASELINE ? baseline() : throughRouter(scenario);
+    }
+
+    /** Scenario 1: the same payload posted straight to the stub buyer, at the same concurrency. */
+    private ScenarioResult baseline() throws Exception {
+        Scenario scenario = Scenario.BASELINE;
+        BaselinePayload payload = BaselinePayload.forSampleLead(stub.url("/fast"), workRoot);
+        StubBuyerProcess.Counts before = stub.counts();
+        LoadGenerator.Result load = LoadGenerator.post(stub.url("/fast"), payload.contentType(), payload.body(),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()), 200, options.leads(), options.concurrency(),
+                options.rate(), maxTime());
+        StubBuyerProcess.Counts received = stub.counts().minus(before);
+        Books books = received.fast() == load.accepted()
+                ? new Books(load.accepted(), -1, -1, Map.of(), 0, Map.of(), -1, -1, -1, 0, 0, List.of())
+                : Books.notChecked(load.accepted(), "answered 200 " + load.accepted() + " != received by the stub " + received.fast());
+        return new ScenarioResult(scenario.runName(), scenario.description(), "http", List.of("/fast"), options.leads(),
+                load.accepted(), load.failures(), load.seconds(), load.seconds(), load.accepted() / load.seconds(), Double.NaN,
+                Percentiles.of(load.latencyMs()), 1.0, null, null, books, received, null, null, intakeError(load));
+    }
+
+    /** Scenarios 2 to 6: leads through a router JVM of the scenario's own. */
+    private ScenarioResult throughRouter(Scenario scenario) throws Exception {
+        Setup setup = prepare(scenario);
+        List<String> buyerIds = scenario.buyers().stream().map(BenchBuyer::id).toList();
+        RouterProcess router = ShutdownGuard.register(RouterProcess.start(new RouterProcess.Settings(setup.jdbcUrl(),
+                services.kafkaBootstrapServers(), setup.buyersDir(), setup.eventsTopic(), setup.leadsTopic(), setup.group(),
+                options.routerHeap()), setup.dir(), setup.log()));
+        try (EventTable table = new EventTable(setup.jdbcUrl());
+                FirehoseCounter firehose = new FirehoseCounter(services.kafkaBootstrapServers(), setup.eventsTopic())) {
+            router.awaitBuyers(buyerIds, Duration.ofMinutes(2));
+            if (scenario.intake() == Scenario.Intake.KAFKA) {
+                services.awaitConsumerGroupAssigned(setup.group(), Duration.ofMinutes(1));
+            }
+            StubBuyerProcess.Counts before = stub.counts();
+            LoadGenerator.Result load;
+            CompletionWatch.Done done;
+            ProcessResources.Usage usage;
+            try (ProcessResources resources = ProcessResources.watch(router.pid())) {
+                load = sendLeads(scenario, setup, router);
+                try {
+                    done = new CompletionWatch(table, firehose, load.accepted() * (long) buyerIds.size(),
+                            Duration.ofSeconds(options.stallSeconds()), router::isAlive).await(maxTime());
+                } catch (CompletionWatch.NotFinished e) {
+                    return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
+                            options.leads(), load.accepted(), load.failures(), load.seconds(), Double.NaN, Double.NaN,
+                            Double.NaN, null, null, resources.finish(), null, Books.check(scenario, load.accepted(), table, firehose),
+                            stub.counts().minus(before), router.logSummary(), setup.log().toString(), e.getMessage());
+                }
+                usage = resources.finish();
+            }
+            awaitSettled(scenario, table, firehose, load.accepted());
+            Books books = Books.check(scenario, load.accepted(), table, firehose);
+            double seconds = (done.lastNanos() - load.startNanos()) / 1e9;
+            return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
+                    options.leads(), load.accepted(), load.failures(), load.seconds(), seconds, load.accepted() / seconds,
+                    table.throughput(scenario.fastBuyerIds()).perSecond(), table.latency(scenario.fastBuyerIds()), null, usage,
+                    usage.cpuSeconds() / load.accepted() * 1000, books, stub.counts().minus(before), router.logSummary(),
+                    setup.log().toString(), intakeError(load));
+        } finally {
+            int exit = router.stop();
+            ShutdownGuard.release(router);
+            if (exit != 0 && exit != 143) {
+                System.err.println("[bench] router of " + scenario.runName() + " ended with exit code " + exit + "; see " + setup.log());
+            }
+        }
+    }
+
+    /** A fresh database, fresh topics and the scenario's buyer files. */
+    private Setup prepare(Scenario scenario) throws Exception {
+        String name = scenario.runName();
+        Path dir = Files.createDirectories(workRoot.resolve(name));
+        Path buyersDir = Files.createDirectories(dir.resolve("buyers"));
+        for (BenchBuyer buyer : scenario.buyers()) {
+            int timeoutMs = buyer.role() == BenchBuyer.Role.SLOW ? options.slowMs() + 5000 : 5000;
+            BenchBuyerFiles.write(buyersDir, buyer, urlOf(buyer), timeoutMs);
+        }
+        String prefix = "bench-" + runId + "-" + name;
+        String jdbcUrl = services.newDatabase(("bench_" + runId + "_" + name).replace('-', '_'));
+        services.createTopics(prefix + "-events", prefix + "-leads", prefix + "-leads-invalid");
+        return new Setup(dir, buyersDir, jdbcUrl, prefix + "-events", prefix + "-leads", prefix + "-router",
+                logDir.resolve(name + "-router.log"));
+    }
+
+    private LoadGenerator.Result sendLeads(Scenario scenario, Setup setup, RouterProcess router) throws InterruptedException {
+        return scenario.intake() == Scenario.Intake.KAFKA
+                ? LoadGenerator.produce(services.kafkaBootstrapServers(), setup.leadsTopic(), BuyerFiles.SAMPLE_LEAD,
+                        options.leads(), options.rate(), maxTime())
+                : LoadGenerator.post(router.url("/leads"), "application/json", BuyerFiles.SAMPLE_LEAD, Map.of(), 202,
+                        options.leads(), options.concurrency(), options.rate(), maxTime());
+    }
+
+    /**
+     * After the last terminal event: gives the firehose a bounded moment to catch up with the
+     * table (the attempt events before it), and the dead letters to be written.
+     */
+    private static void awaitSettled(Scenario scenario, EventTable table, FirehoseCounter firehose, long accepted) {
+        try {
+            Awaitility.await("sinks to settle").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> table.events() == firehose.distinctEvents()
+                            && (!scenario.hasRefusingBuyer() || table.deadLetters() >= accepted));
+        } catch (ConditionTimeoutException e) {
+            // the books say what is missing
+        }
+    }
+
+    private String urlOf(BenchBuyer buyer) {
+        return switch (buyer.role()) {
+            case FAST -> stub.url("/fast");
+            case SLOW -> stub.url("/slow");
+            case REFUSING -> "http://127.0.0.1:" + RouterProcess.freePort() + "/refused"; // nothing listens there
+        };
+    }
+
+    private static String intakeName(Scenario scenario) {
+        return scenario.intake().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String intakeError(LoadGenerator.Result load) {
+        return load.failed() > 0 ? load.failed() + " lead(s) not accepted: " + load.failures() : null;
+    }
+
+    private Duration maxTime() {
+        return Duration.ofMinutes(options.maxMinutes());
+    }
+}
