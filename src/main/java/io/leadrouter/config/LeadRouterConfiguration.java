@@ -73,6 +73,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         }
         migrate(dataSource);
         context.getRegistry().bind("dataSource", DataSource.class, dataSource);
+        closeOnStop(context, (HikariDataSource) dataSource);
 
         String brokers = settings.text("leadrouter.kafka.bootstrap-servers").orElse(null);
         if (brokers == null) {
@@ -123,7 +124,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
 
         EventStore eventStore = new EventStore(dataSource, json);
         EventWriter eventWriter = new EventWriter(eventStore, context,
-                settings.integer("leadrouter.events.max-batch", 500), settings.integer("leadrouter.events.queue-capacity", 50_000));
+                settings.integer("leadrouter.events.max-batch", 500), settings.integer("leadrouter.events.queue-capacity", 50_000),
+                settings.integer("leadrouter.events.writers", 4));
         context.addService(eventWriter, true, true);
         EventEmitter emitter = new EventEmitter(eventWriter);
         RecipientEvents events = new RecipientEvents(json, clock);
@@ -154,9 +156,21 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size", 16));
+        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size", 32));
         config.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms", 5000));
+        // a JDBC batch of event inserts goes as one multi-row insert
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(config);
+    }
+
+    /** The pool's connections are given back when the router stops (after the routes and writers). */
+    private static void closeOnStop(CamelContext context, HikariDataSource pool) throws Exception {
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                pool.close();
+            }
+        }, true, true);
     }
 
     private static void migrate(DataSource dataSource) {

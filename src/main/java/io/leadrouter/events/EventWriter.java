@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes recipient events in batches: whatever events are waiting when the writer comes round go
- * to the table in one transaction (group commit), and then to the firehose as one batch, in the
- * order they were written. A caller's future completes when its event is committed.
+ * Writes recipient events in batches: whatever events are waiting when a writer comes round go
+ * to the table in one transaction (group commit), and then to the firehose as one batch. A
+ * caller's future completes when its event is committed and queued for the firehose, so the
+ * events of one lead (each written after the previous one completed) keep their order.
  */
 public final class EventWriter extends ServiceSupport {
 
@@ -32,15 +33,18 @@ public final class EventWriter extends ServiceSupport {
     private final CamelContext context;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
+    private final int writerThreads;
+    private final List<Thread> writers = new ArrayList<>();
     private ProducerTemplate firehose;
-    private Thread writer;
     private volatile boolean running;
 
-    public EventWriter(EventStore store, CamelContext context, int maxBatch, int capacity) {
+    /** @param writerThreads batches committed at the same time (each lead's own events are still written one after another) */
+    public EventWriter(EventStore store, CamelContext context, int maxBatch, int capacity, int writerThreads) {
         this.store = store;
         this.context = context;
         this.maxBatch = maxBatch;
         this.queue = new LinkedBlockingQueue<>(capacity);
+        this.writerThreads = writerThreads;
     }
 
     /** Queues an event; the future completes once it is in the table (or fails with the reason it is not). */
@@ -59,15 +63,20 @@ public final class EventWriter extends ServiceSupport {
     protected void doStart() {
         firehose = context.createProducerTemplate();
         running = true;
-        writer = new Thread(this::writeLoop, "event-writer");
-        writer.setDaemon(true);
-        writer.start();
+        for (int i = 1; i <= writerThreads; i++) {
+            Thread writer = new Thread(this::writeLoop, "event-writer-" + i);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
     }
 
     @Override
     protected void doStop() throws InterruptedException {
         running = false;
-        writer.join(TimeUnit.SECONDS.toMillis(10));
+        for (Thread writer : writers) {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        }
         firehose.stop();
     }
 
@@ -99,13 +108,15 @@ public final class EventWriter extends ServiceSupport {
             batch.forEach(p -> p.written().completeExceptionally(e));
             return;
         }
-        batch.forEach(p -> p.written().complete(null));
         try {
+            // queued for the firehose before the callers go on: a lead's next event (which waits for
+            // this one) is therefore always queued after it, whichever writer commits it
             firehose.sendBody(FIREHOSE, toRecords(batch));
         } catch (RuntimeException e) {
             // the events are safe in the table; the writer must live on for the next batch
             LOG.error("{} recipient event(s) written but not handed to the firehose: {}", batch.size(), e.getMessage());
         }
+        batch.forEach(p -> p.written().complete(null));
     }
 
     /** One Kafka record per event: value the event JSON, key its lead_id (so a lead's events keep their order). */

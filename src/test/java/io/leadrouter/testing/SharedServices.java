@@ -26,7 +26,9 @@ public final class SharedServices {
 
     private SharedServices() throws Exception {
         Path root = Files.createTempDirectory("lead-router-test");
-        postgres = EmbeddedPostgres.builder().setDataDirectory(root.resolve("postgres")).start();
+        // every router under test has a pool of its own, and a few may be open at once
+        postgres = EmbeddedPostgres.builder().setDataDirectory(root.resolve("postgres"))
+                .setServerConfig("max_connections", "300").start();
         kafka = new EmbeddedKafkaService("127.0.0.1", 0, root.resolve("kafka"));
         kafka.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
