@@ -3,10 +3,7 @@ package io.leadrouter.events;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -31,20 +28,14 @@ public final class EventWriter extends ServiceSupport {
 
     private final EventStore store;
     private final CamelContext context;
-    private final int maxBatch;
-    private final BlockingQueue<Pending> queue;
-    private final int writerThreads;
-    private final List<Thread> writers = new ArrayList<>();
+    private final BatchingQueue<Pending> queue;
     private ProducerTemplate firehose;
-    private volatile boolean running;
 
     /** @param writerThreads batches committed at the same time (each lead's own events are still written one after another) */
     public EventWriter(EventStore store, CamelContext context, int maxBatch, int capacity, int writerThreads) {
         this.store = store;
         this.context = context;
-        this.maxBatch = maxBatch;
-        this.queue = new LinkedBlockingQueue<>(capacity);
-        this.writerThreads = writerThreads;
+        this.queue = new BatchingQueue<>("event-writer", writerThreads, maxBatch, capacity, this::write);
     }
 
     /** Queues an event; the future completes once it is in the table (or fails with the reason it is not). */
@@ -62,42 +53,13 @@ public final class EventWriter extends ServiceSupport {
     @Override
     protected void doStart() {
         firehose = context.createProducerTemplate();
-        running = true;
-        for (int i = 1; i <= writerThreads; i++) {
-            Thread writer = new Thread(this::writeLoop, "event-writer-" + i);
-            writer.setDaemon(true);
-            writer.start();
-            writers.add(writer);
-        }
+        queue.start();
     }
 
     @Override
-    protected void doStop() throws InterruptedException {
-        running = false;
-        for (Thread writer : writers) {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
-        }
+    protected void doStop() throws Exception {
+        queue.stop();
         firehose.stop();
-    }
-
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
     }
 
     private void write(List<Pending> batch) {

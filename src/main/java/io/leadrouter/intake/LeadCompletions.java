@@ -2,11 +2,8 @@ package io.leadrouter.intake;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.ArrayList;
+import io.leadrouter.events.BatchingQueue;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -22,50 +19,28 @@ public final class LeadCompletions extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(LeadCompletions.class);
 
     private final DataSource dataSource;
-    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    private Thread writer;
-    private volatile boolean running;
+    private final BatchingQueue<String> queue = new BatchingQueue<>("lead-completions", 1, 1000, Integer.MAX_VALUE, this::write);
 
     public LeadCompletions(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
     public void markComplete(String leadId) {
-        queue.add(leadId);
+        try {
+            queue.put(leadId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the lead is resumed at the next start instead
+        }
     }
 
     @Override
     protected void doStart() {
-        running = true;
-        writer = new Thread(this::writeLoop, "lead-completions");
-        writer.setDaemon(true);
-        writer.start();
+        queue.start();
     }
 
     @Override
-    protected void doStop() throws InterruptedException {
-        running = false;
-        writer.join(TimeUnit.SECONDS.toMillis(10));
-    }
-
-    private void writeLoop() {
-        List<String> batch = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
-                String first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, 999);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
+    protected void doStop() {
+        queue.stop();
     }
 
     private void write(List<String> leadIds) {
