@@ -129,7 +129,7 @@ final class Report {
                             r.ratioToBaseline() * 100, r.ratioToBaseline() >= 0.5 ? "met" : "NOT met")));
         }
         Optional<ScenarioResult> solo = find("isolation-solo").or(() -> find("router-http")).filter(r -> r.error() == null);
-        for (String name : List.of("isolation-slow", "storm")) {
+        for (String name : List.of("isolation-slow", "storm", "isolation-slow-after", "storm-after")) {
             Optional<ScenarioResult> beside = find(name);
             if (solo.isPresent() && beside.isPresent() && beside.get().latency() != null) {
                 ScenarioResult s = solo.get();

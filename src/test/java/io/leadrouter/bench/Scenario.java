@@ -26,7 +26,13 @@ public enum Scenario {
             "the /fast buyer beside a /slow buyer (slow one first by priority)"),
     STORM("storm", "storm", Intake.HTTP, List.of(
             BenchBuyer.refusing("rcp_benchRefusing1", 1), BenchBuyer.fast("rcp_benchFast1", 2)),
-            "the /fast buyer beside a buyer on a closed port (3 attempts, then dead letter; refusing one first)");
+            "the /fast buyer beside a buyer on a closed port (3 attempts, then dead letter; refusing one first)"),
+    ISOLATION_SLOW_AFTER("isolation-slow-after", "isolation", Intake.HTTP, List.of(
+            BenchBuyer.fast("rcp_benchFast1", 1), BenchBuyer.slow("rcp_benchSlow1", 2)),
+            "the /fast buyer beside a /slow buyer that comes after it by priority (the bulkhead alone)"),
+    STORM_AFTER("storm-after", "storm", Intake.HTTP, List.of(
+            BenchBuyer.fast("rcp_benchFast1", 1), BenchBuyer.refusing("rcp_benchRefusing1", 2)),
+            "the /fast buyer beside a buyer on a closed port that comes after it by priority");
 
     /** How leads enter the router in a run. */
     public enum Intake { NONE, HTTP, KAFKA }
