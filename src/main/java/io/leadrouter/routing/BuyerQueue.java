@@ -2,15 +2,20 @@ package io.leadrouter.routing;
 
 import io.leadrouter.buyers.Buyer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * The buyers one lead is offered to, in priority order. Rules: once an exclusive buyer accepts,
- * the lead is sold and goes to nobody else; an exclusive buyer is offered the lead only while
- * nobody has bought it; non-exclusive buyers each receive it otherwise.
+ * The buyers one lead is offered to, in priority order, wave by wave. Rules: once an exclusive
+ * buyer accepts, the lead is sold and goes to nobody else; an exclusive buyer is offered the lead
+ * only while nobody has bought it; non-exclusive buyers each receive it otherwise.
+ *
+ * <p>Whether a non-exclusive buyer gets the lead does not depend on what its non-exclusive
+ * neighbours answer, so a run of consecutive non-exclusive buyers is one wave, offered the lead
+ * all at once; an exclusive buyer is a wave of its own. The next wave is planned only when the
+ * whole previous one is done, which gives the same outcome as offering them one by one.
  */
 public final class BuyerQueue {
 
@@ -30,18 +35,27 @@ public final class BuyerQueue {
         this.soldExclusively = soldExclusively;
     }
 
-    /** The next buyer to offer the lead to, if any. */
-    public Optional<Buyer> next() {
+    /** The buyers to offer the lead to next, all at once; empty when the walk is over. */
+    public synchronized List<Buyer> nextWave() {
+        List<Buyer> wave = new ArrayList<>();
         while (!soldExclusively && !remaining.isEmpty()) {
-            Buyer buyer = remaining.poll();
-            if (!(buyer.exclusive() && sold)) {
-                return Optional.of(buyer);
+            Buyer buyer = remaining.peek();
+            if (buyer.exclusive() && !wave.isEmpty()) {
+                break; // it waits for the answers of the wave before it
+            }
+            remaining.poll();
+            if (buyer.exclusive() && sold) {
+                continue;
+            }
+            wave.add(buyer);
+            if (buyer.exclusive()) {
+                break;
             }
         }
-        return Optional.empty();
+        return wave;
     }
 
-    public void accepted(Buyer buyer) {
+    public synchronized void accepted(Buyer buyer) {
         sold = true;
         soldExclusively |= buyer.exclusive();
     }

@@ -6,12 +6,13 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.seda.SedaConsumerNotAvailableException;
 
 /**
- * Walks each stored lead through its buyers in priority order ({@link BuyerQueue}), handing it
- * from route to route without holding a thread in between: the lead is queued to the buyer's own
- * route ({@code seda:deliver-<id>}, whose consumers are that buyer's bulkhead), and when that
- * buyer is done with it (delivered, refused, or dead-lettered) it comes back through
- * {@link #NEXT_BUYER}. A slow buyer therefore ties up only its own threads. At startup, leads left
- * unfinished by a previous run are walked again.
+ * Walks each stored lead through its buyers in priority order, wave by wave ({@link BuyerQueue}),
+ * handing it from route to route without holding a thread in between: the lead is queued to each
+ * buyer's own route ({@code seda:deliver-<id>}, whose consumers are that buyer's bulkhead), and
+ * when that buyer is done with it (delivered, refused, or dead-lettered) it comes back through
+ * {@link #NEXT_BUYER}; once the whole wave is back, the next wave is offered. A slow buyer
+ * therefore ties up only its own threads and does not hold up the other buyers of its wave. At
+ * startup, leads left unfinished by a previous run are walked again.
  */
 public final class LeadRoutingRoutes extends RouteBuilder {
 
@@ -26,23 +27,30 @@ public final class LeadRoutingRoutes extends RouteBuilder {
     public void configure() {
         from(LeadDispatcher.ENDPOINT + QUEUE_OPTIONS).routeId(ROUTE_ID).autoStartup(false)
                 .bean("leadWalk", "plan")
-                .to("direct:offer-to-buyer");
+                .to("direct:offer-to-buyers");
 
         from(NEXT_BUYER + QUEUE_OPTIONS).routeId("next-buyer")
                 .bean("leadWalk", "afterDelivery")
-                .to("direct:offer-to-buyer");
+                // the last buyer of the wave to finish carries the walk on; the other copies end here
+                .filter(exchangeProperty(LeadWalk.WAVE_DONE))
+                    .bean("leadWalk", "advance")
+                    .to("direct:offer-to-buyers");
 
-        from("direct:offer-to-buyer").routeId("offer-to-buyer")
+        from("direct:offer-to-buyers").routeId("offer-to-buyers")
                 .choice()
-                    .when(exchangeProperty(ExchangeKeys.BUYER_ID).isNull())
+                    .when(simple("${exchangeProperty." + LeadWalk.WAVE + ".isEmpty()}"))
                         .bean("leadWalk", "complete")
                     .otherwise()
-                        .doTry()
-                            .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}"
-                                    + "?waitForTaskToComplete=Never&failIfNoConsumers=true")
-                        .doCatch(SedaConsumerNotAvailableException.class)
-                            // removed between the plan and now: go on with the next buyer
-                            .to(NEXT_BUYER)
+                        // each buyer of the wave gets its own copy of the exchange
+                        .split(simple("${exchangeProperty." + LeadWalk.WAVE + ".buyers()}"))
+                            .process(LeadWalk::offerTo)
+                            .doTry()
+                                .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}"
+                                        + "?waitForTaskToComplete=Never&failIfNoConsumers=true")
+                            .doCatch(SedaConsumerNotAvailableException.class)
+                                // removed between the plan and now: this buyer is done with the lead
+                                .to(NEXT_BUYER)
+                            .end()
                         .end()
                 .end();
 

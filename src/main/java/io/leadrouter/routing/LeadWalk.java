@@ -8,15 +8,18 @@ import io.leadrouter.intake.Lead;
 import io.leadrouter.intake.LeadCompletions;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
 
-/** The steps of the walk of a lead through its buyers: plan, move to the next one, finish. */
+/** The steps of the walk of a lead through its buyers: plan, offer wave by wave, finish. */
 public final class LeadWalk {
 
     /** Set on leads picked up again after a restart, whose history must be read first. */
     public static final String RECOVERED = "leadRouterRecovered";
+    /** The {@link Wave} of buyers the lead is offered to now. */
+    static final String WAVE = "leadRouterWave";
+    /** Set once every buyer of the current wave is done with the lead. */
+    static final String WAVE_DONE = "leadRouterWaveDone";
     static final String QUEUE = "leadRouterBuyerQueue";
     static final String OFFERED_TO = "leadRouterOfferedTo";
 
@@ -36,7 +39,7 @@ public final class LeadWalk {
         boolean recovered = exchange.getProperty(RECOVERED, false, Boolean.class);
         BuyerQueue queue = recovered ? history.queueFor(lead.leadId()) : history.queueForNewLead();
         exchange.setProperty(QUEUE, queue);
-        advance(exchange, queue);
+        advance(exchange);
     }
 
     /** A walk that offers the lead to nobody more (a replayed dead letter goes to its one buyer only). */
@@ -44,31 +47,46 @@ public final class LeadWalk {
         exchange.setProperty(QUEUE, new BuyerQueue(List.of(), Set.of(), false, false));
     }
 
-    /** After a buyer was done with the lead: note a sale, then pick the next buyer (or none). */
+    /** Before the lead is handed to one buyer of the wave (this exchange is that buyer's copy). */
+    public static void offerTo(Exchange exchange) {
+        Buyer buyer = exchange.getMessage().getBody(Buyer.class);
+        exchange.setProperty(ExchangeKeys.BUYER_ID, buyer.id());
+        // the buyer as it is now: an edit or removal later cannot undo an exclusive sale
+        exchange.setProperty(OFFERED_TO, buyer);
+        exchange.getMessage().setBody(exchange.getProperty(ExchangeKeys.LEAD));
+    }
+
+    /** After one buyer was done with the lead: note a sale, and whether the whole wave is done. */
     public void afterDelivery(Exchange exchange) {
-        BuyerQueue queue = exchange.getProperty(QUEUE, BuyerQueue.class);
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
-        // the buyer as it was when offered the lead: an edit or removal since cannot undo an exclusive sale
         Buyer offeredTo = exchange.getProperty(OFFERED_TO, Buyer.class);
         if (outcome != null && outcome.accepted() && offeredTo != null) {
-            queue.accepted(offeredTo);
+            exchange.getProperty(QUEUE, BuyerQueue.class).accepted(offeredTo);
         }
         exchange.setException(null);
-        advance(exchange, queue);
+        Wave wave = exchange.getProperty(WAVE, Wave.class);
+        exchange.setProperty(WAVE_DONE, wave == null || wave.finishOne());
+    }
+
+    /** Plans the next wave (empty when the walk is over). */
+    public void advance(Exchange exchange) {
+        exchange.removeProperty(ExchangeKeys.OUTCOME);
+        exchange.removeProperty(OFFERED_TO);
+        exchange.removeProperty(ExchangeKeys.BUYER_ID);
+        BuyerQueue queue = exchange.getProperty(QUEUE, BuyerQueue.class);
+        List<Buyer> wave = queue.nextWave();
+        // a buyer removed since the lead was planned is skipped: its route is gone, and offering to it would block
+        while (!wave.isEmpty() && wave.stream().noneMatch(this::stillInstalled)) {
+            wave = queue.nextWave();
+        }
+        exchange.setProperty(WAVE, new Wave(wave.stream().filter(this::stillInstalled).toList()));
     }
 
     public void complete(Exchange exchange) {
         completions.markComplete(exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId());
     }
 
-    private void advance(Exchange exchange, BuyerQueue queue) {
-        exchange.removeProperty(ExchangeKeys.OUTCOME);
-        Optional<Buyer> next = queue.next();
-        // a buyer removed since the lead was planned is skipped: its route is gone, and calling it would block
-        while (next.isPresent() && catalog.find(next.get().id()).isEmpty()) {
-            next = queue.next();
-        }
-        exchange.setProperty(ExchangeKeys.BUYER_ID, next.map(Buyer::id).orElse(null));
-        exchange.setProperty(OFFERED_TO, next.orElse(null));
+    private boolean stillInstalled(Buyer buyer) {
+        return catalog.find(buyer.id()).isPresent();
     }
 }

@@ -54,6 +54,12 @@ final class RouterProcess implements AutoCloseable {
         properties.put("leadrouter.intake.kafka-group", settings.intakeGroup());
         List<String> options = new ArrayList<>();
         options.add("-Xmx" + settings.heap());
+        // extra JVM options for profiling, e.g. -Dbench.routerJvm=-XX:StartFlightRecording=filename=router.jfr
+        for (String option : System.getProperty("bench.routerJvm", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                options.add(option);
+            }
+        }
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         return new RouterProcess(JavaProcess.start("router", Classpath.withoutTestClasses(), options,
                 "io.leadrouter.LeadRouterApp", workDir, log), port);

@@ -335,9 +335,11 @@ class BuyerFilesLiveTest {
 
     @Test
     void removingBuyersWhileADeliveryToAnotherIsMidRetryDoesNotDisturbIt() throws IOException {
-        StubBuyer before = stub(Reply.json(200, ACCEPTED));
+        // Nobody buys the lead, so the exclusive buyer after the first wave would be offered it.
+        String notInterested = "{\"result\":\"rejected\",\"message\":\"not interested\"}";
+        StubBuyer before = stub(Reply.json(200, notInterested));
         StubBuyer retrying = stub(Reply.json(503, "{\"error\":\"busy\"}"), Reply.json(503, "{\"error\":\"busy\"}"),
-                Reply.json(503, "{\"error\":\"busy\"}"), Reply.json(200, ACCEPTED));
+                Reply.json(503, "{\"error\":\"busy\"}"), Reply.json(200, notInterested));
         StubBuyer after = stub(Reply.json(200, ACCEPTED));
         String retryingId = "rcp_M1dRetryBuyer";
         Path beforeFile = router.writeBuyer("removed-before.yaml",
@@ -347,15 +349,16 @@ class BuyerFilesLiveTest {
                 .replace("backoff_multiplier: 2.0", "backoff_multiplier: 1.0")
                 .replace("max_delay_ms: 200", "max_delay_ms: 400"));
         Path afterFile = router.writeBuyer("removed-after.yaml",
-                BuyerFiles.jsonBuyer("rcp_R3movedAfter", "Removed after", after.url("/leads"), 3, false, 3));
+                BuyerFiles.jsonBuyer("rcp_R3movedAfter", "Removed after", after.url("/leads"), 3, true, 3));
         router.awaitBuyer("rcp_R3movedBefore");
         router.awaitBuyer(retryingId);
         router.awaitBuyer("rcp_R3movedAfter");
 
         String leadId = router.postLead(SAMPLE_LEAD);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> retrying.requestCount() >= 1);
-        // the lead is now waiting for its next attempt at the retrying buyer: remove the buyer it
-        // was delivered to before, and the one it is still to be offered to
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> retrying.requestCount() >= 1 && before.requestCount() == 1);
+        // the lead is now waiting for its next attempt at the retrying buyer: remove the buyer that
+        // answered it beside it, and the exclusive one whose turn comes after them
         Files.delete(beforeFile);
         Files.delete(afterFile);
         await().atMost(5, SECONDS).pollInterval(Duration.ofMillis(20))
@@ -366,11 +369,13 @@ class BuyerFilesLiveTest {
         await().atMost(4, SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> router.count(
                 "select count(*) from leads where lead_id = '" + leadId + "' and completed_at is not null") == 1);
         JsonNode events = router.events(leadId);
-        List<JsonNode> delivered = ofType(events, "recipient.delivered");
-        assertEquals(Set.of("rcp_R3movedBefore", retryingId), deliveredTo(events), events.toPrettyString());
-        JsonNode retried = delivered.stream().filter(e -> e.path("recipient").path("id").asText().equals(retryingId)).findFirst().orElseThrow();
-        assertEquals(4, retried.path("metadata").path("attempt_number").asInt());
-        assertEquals(3, ofType(events, "recipient.failed").size(), events.toPrettyString());
+        List<JsonNode> failed = ofType(events, "recipient.failed");
+        JsonNode lastAnswer = failed.stream().filter(e -> e.path("recipient").path("id").asText().equals(retryingId))
+                .reduce((first, second) -> second).orElseThrow();
+        assertEquals(4, lastAnswer.path("metadata").path("attempt_number").asInt(), events.toPrettyString());
+        assertEquals(200, lastAnswer.path("response").path("status_code").asInt(), "its retries ran to the buyer's final answer");
+        assertEquals(5, failed.size(), "3 busy answers and 2 refusals: " + events.toPrettyString());
+        assertEquals(Set.of(), deliveredTo(events));
         assertEquals(4, retrying.requestCount());
         assertEquals(0, after.requestCount(), "a buyer removed before its turn is not offered the lead");
         assertEquals(0, router.count("select count(*) from dead_letters"));

@@ -11,6 +11,7 @@ import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
 import io.leadrouter.testing.StubBuyer.Reply;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,5 +85,34 @@ class BuyerOrderTest {
         assertEquals(List.of("rcp_SharedFirst0001", "rcp_SharedSecond003"), order,
                 "an exclusive buyer is not offered a lead already sold");
         assertEquals(0, exclusive.requestCount());
+    }
+
+    @Test
+    void nonExclusiveNeighboursReceiveTheLeadAtOnceAndAnExclusiveOneWaitsForTheirAnswers() throws Exception {
+        // The first buyer answers only once the second has the lead (or after its timeout): one by
+        // one, the first would time out; together, both buy. The exclusive buyer after them waits
+        // for both answers, and is not offered a lead they bought.
+        CountDownLatch secondHasIt = new CountDownLatch(1);
+        Reply accepted = Reply.json(200, ACCEPTED);
+        try (StubBuyer waiting = StubBuyer.answering(Reply.once(secondHasIt, accepted));
+                StubBuyer signalling = StubBuyer.answering((exchange, closing) -> {
+                    secondHasIt.countDown();
+                    accepted.send(exchange, closing);
+                })) {
+            router = RouterUnderTest.start();
+            router.installBuyer("a.yaml", "rcp_WaveWaiting0001", BuyerFiles.jsonBuyer("rcp_WaveWaiting0001", "Waiting", waiting.url("/"), 10, false, 1));
+            router.installBuyer("b.yaml", "rcp_WaveSignal00002", BuyerFiles.jsonBuyer("rcp_WaveSignal00002", "Signal", signalling.url("/"), 20, false, 1));
+            router.installBuyer("c.yaml", "rcp_WaveExclusive03", BuyerFiles.jsonBuyer("rcp_WaveExclusive03", "Exclusive", exclusive.url("/"), 30, true, 1));
+
+            String leadId = router.postLead(SAMPLE_LEAD);
+            router.awaitCompleted(leadId);
+            JsonNode events = router.events(leadId);
+
+            List<String> buyers = ofType(events, "recipient.delivered").stream()
+                    .map(e -> e.path("recipient").path("id").asText()).sorted().toList();
+            assertEquals(List.of("rcp_WaveSignal00002", "rcp_WaveWaiting0001"), buyers);
+            assertEquals(0, ofType(events, "recipient.failed").size());
+            assertEquals(0, exclusive.requestCount(), "the lead was sold before the exclusive buyer's turn");
+        }
     }
 }

@@ -121,6 +121,18 @@ public final class StubBuyer implements AutoCloseable {
             return status(status, "application/json", body);
         }
 
+        /** Answers with {@code reply} once {@code gate} opens, or after 5 s if it never does. */
+        static Reply once(CountDownLatch gate, Reply reply) {
+            return (exchange, closing) -> {
+                try {
+                    gate.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                reply.send(exchange, closing);
+            };
+        }
+
         /** Reads the request and never answers (until the stub is closed). */
         static Reply never() {
             return new SilentReply();
