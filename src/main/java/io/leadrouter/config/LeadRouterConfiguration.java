@@ -20,16 +20,19 @@ import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.events.EventWriter;
+import io.leadrouter.events.FirehoseRelay;
 import io.leadrouter.events.RecipientEvents;
 import io.leadrouter.intake.HttpLeadIntake;
 import io.leadrouter.intake.KafkaLeadIntake;
 import io.leadrouter.intake.LeadCompletions;
 import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.intake.LeadParser;
+import io.leadrouter.intake.LeadInserts;
 import io.leadrouter.intake.LeadStore;
 import io.leadrouter.routing.LeadHistory;
 import io.leadrouter.routing.LeadWalk;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
 import io.leadrouter.dev.EmbeddedKafkaService;
@@ -123,7 +126,13 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
         EventStore eventStore = new EventStore(dataSource, json);
-        EventWriter eventWriter = new EventWriter(eventStore, context,
+        // added before the writers, so stopped after them: their last events are published too
+        FirehoseRelay relay = new FirehoseRelay(dataSource, context, FirehoseRelay.kafkaUri(settings.text("leadrouter.events.kafka-topic", "recipient-events")),
+                settings.integer("leadrouter.firehose.max-batch", 1000),
+                Duration.ofMillis(settings.integer("leadrouter.firehose.poll-ms", 500)),
+                Duration.ofSeconds(settings.integer("leadrouter.firehose.stop-grace-seconds", 10)));
+        context.addService(relay, true, true);
+        EventWriter eventWriter = new EventWriter(eventStore, relay,
                 settings.integer("leadrouter.events.max-batch", 500), settings.integer("leadrouter.events.queue-capacity", 50_000),
                 settings.integer("leadrouter.events.writers", 4));
         context.addService(eventWriter, true, true);
@@ -132,11 +141,14 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("eventStore", eventStore);
 
         LeadStore leads = new LeadStore(dataSource, json, clock.instant());
+        LeadInserts inserts = new LeadInserts(leads, settings.integer("leadrouter.intake.writers", 2),
+                settings.integer("leadrouter.intake.max-batch", 200));
+        context.addService(inserts, true, true);
         LeadDispatcher dispatcher = new LeadDispatcher(producer);
         LeadParser parser = new LeadParser(json, settings.integer("leadrouter.intake.max-body-bytes", 262_144));
         registry.bind("leadStore", leads);
-        registry.bind("httpLeadIntake", new HttpLeadIntake(parser, leads, dispatcher, json, clock));
-        registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, leads, dispatcher, clock));
+        registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
+        registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, clock));
         LeadCompletions completions = new LeadCompletions(dataSource);
         context.addService(completions, true, true);
         LeadHistory history = new LeadHistory(dataSource, catalog);

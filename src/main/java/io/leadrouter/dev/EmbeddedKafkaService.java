@@ -42,7 +42,8 @@ public final class EmbeddedKafkaService extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        port = requestedPort > 0 ? requestedPort : freePort();
+        // a restarted broker comes back where its clients knew it
+        port = requestedPort > 0 ? requestedPort : port > 0 ? port : freePort();
         int controllerPort = freePort();
         Files.createDirectories(logDirectory);
         Properties config = new Properties();

@@ -1,40 +1,34 @@
 package io.leadrouter.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Message;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes recipient events in batches: whatever events are waiting when a writer comes round go
- * to the table in one transaction (group commit), and then to the firehose as one batch. A
- * caller's future completes when its event is committed and queued for the firehose, so the
- * events of one lead (each written after the previous one completed) keep their order.
+ * to the table in one transaction (group commit). A caller's future completes when its event is
+ * committed, so the events of one lead (each written after the previous one completed) keep their
+ * order. The database notes each event in the firehose outbox in the same transaction; the
+ * {@link FirehoseRelay} is woken to publish it.
  */
 public final class EventWriter extends ServiceSupport {
 
-    public static final String FIREHOSE = "seda:firehose";
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
 
     private record Pending(ObjectNode event, CompletableFuture<Void> written) {
     }
 
     private final EventStore store;
-    private final CamelContext context;
+    private final FirehoseRelay relay;
     private final BatchingQueue<Pending> queue;
-    private ProducerTemplate firehose;
 
     /** @param writerThreads batches committed at the same time (each lead's own events are still written one after another) */
-    public EventWriter(EventStore store, CamelContext context, int maxBatch, int capacity, int writerThreads) {
+    public EventWriter(EventStore store, FirehoseRelay relay, int maxBatch, int capacity, int writerThreads) {
         this.store = store;
-        this.context = context;
+        this.relay = relay;
         this.queue = new BatchingQueue<>("event-writer", writerThreads, maxBatch, capacity, this::write);
     }
 
@@ -52,14 +46,12 @@ public final class EventWriter extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        firehose = context.createProducerTemplate();
         queue.start();
     }
 
     @Override
     protected void doStop() throws Exception {
         queue.stop();
-        firehose.stop();
     }
 
     private void write(List<Pending> batch) {
@@ -70,26 +62,7 @@ public final class EventWriter extends ServiceSupport {
             batch.forEach(p -> p.written().completeExceptionally(e));
             return;
         }
-        try {
-            // queued for the firehose before the callers go on: a lead's next event (which waits for
-            // this one) is therefore always queued after it, whichever writer commits it
-            firehose.sendBody(FIREHOSE, toRecords(batch));
-        } catch (RuntimeException e) {
-            // the events are safe in the table; the writer must live on for the next batch
-            LOG.error("{} recipient event(s) written but not handed to the firehose: {}", batch.size(), e.getMessage());
-        }
+        relay.wakeUp();
         batch.forEach(p -> p.written().complete(null));
-    }
-
-    /** One Kafka record per event: value the event JSON, key its lead_id (so a lead's events keep their order). */
-    private List<Message> toRecords(List<Pending> batch) {
-        List<Message> records = new ArrayList<>(batch.size());
-        for (Pending pending : batch) {
-            Message record = new DefaultMessage(context);
-            record.setHeader("kafka.KEY", pending.event().path("lead_id").asText());
-            record.setBody(pending.event().toString());
-            records.add(record);
-        }
-        return records;
     }
 }

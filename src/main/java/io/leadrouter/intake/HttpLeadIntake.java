@@ -18,12 +18,12 @@ public final class HttpLeadIntake implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(HttpLeadIntake.class);
 
     private final LeadParser parser;
-    private final LeadStore store;
+    private final LeadInserts store;
     private final LeadDispatcher dispatcher;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public HttpLeadIntake(LeadParser parser, LeadStore store, LeadDispatcher dispatcher, ObjectMapper json, Clock clock) {
+    public HttpLeadIntake(LeadParser parser, LeadInserts store, LeadDispatcher dispatcher, ObjectMapper json, Clock clock) {
         this.parser = parser;
         this.store = store;
         this.dispatcher = dispatcher;

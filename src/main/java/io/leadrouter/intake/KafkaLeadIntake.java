@@ -21,11 +21,11 @@ public final class KafkaLeadIntake implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLeadIntake.class);
 
     private final LeadParser parser;
-    private final LeadStore store;
+    private final LeadInserts store;
     private final LeadDispatcher dispatcher;
     private final Clock clock;
 
-    public KafkaLeadIntake(LeadParser parser, LeadStore store, LeadDispatcher dispatcher, Clock clock) {
+    public KafkaLeadIntake(LeadParser parser, LeadInserts store, LeadDispatcher dispatcher, Clock clock) {
         this.parser = parser;
         this.store = store;
         this.dispatcher = dispatcher;

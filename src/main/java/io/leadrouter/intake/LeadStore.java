@@ -11,8 +11,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** The {@code leads} table: a lead is here, durably, before intake says 202. */
@@ -29,17 +31,34 @@ public final class LeadStore {
         this.startedAt = startedAt;
     }
 
-    /** Stores a new lead; false when a lead with this id is already stored (a client's retry). */
-    public boolean insert(Lead lead, String source) throws SQLException {
+    /** A lead to store, and where it came from ({@code http}, {@code kafka}). */
+    public record NewLead(Lead lead, String source) {
+    }
+
+    /**
+     * Stores new leads in one transaction, all or none.
+     *
+     * @return the ids of the leads stored now (a lead whose id is already stored, a client's retry, is left out)
+     */
+    public Set<String> insertAll(List<NewLead> leads) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        insert into leads (lead_id, payload, source, received_at) values (?, cast(? as jsonb), ?, ?)
-                        on conflict (lead_id) do nothing""")) {
-            insert.setString(1, lead.leadId());
-            insert.setString(2, lead.payload().toString());
-            insert.setString(3, source);
-            insert.setTimestamp(4, Timestamp.from(lead.receivedAt()));
-            return insert.executeUpdate() == 1;
+                        insert into leads (lead_id, payload, source, received_at)
+                        select * from unnest(?::text[], ?::text[]::jsonb[], ?::text[], ?::timestamptz[])
+                        on conflict (lead_id) do nothing
+                        returning lead_id""")) {
+            insert.setArray(1, connection.createArrayOf("text", leads.stream().map(l -> l.lead().leadId()).toArray()));
+            insert.setArray(2, connection.createArrayOf("text", leads.stream().map(l -> l.lead().payload().toString()).toArray()));
+            insert.setArray(3, connection.createArrayOf("text", leads.stream().map(NewLead::source).toArray()));
+            insert.setArray(4, connection.createArrayOf("timestamptz",
+                    leads.stream().map(l -> Timestamp.from(l.lead().receivedAt())).toArray()));
+            Set<String> inserted = new HashSet<>();
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+            return inserted;
         }
     }
 

@@ -47,6 +47,17 @@ public final class FirehoseReader implements AutoCloseable {
         return recordsOf(leadId);
     }
 
+    /** Waits until the records seen carry at least {@code count} distinct event_ids, and answers every record read, in order. */
+    public List<Record> awaitDistinctEvents(int count, Duration atMost) {
+        Awaitility.await().atMost(atMost).until(() -> {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                records.add(new Record(record.key(), RouterUnderTest.read(record.value())));
+            }
+            return records.stream().map(r -> r.event().path("event_id").asText()).distinct().count() >= count;
+        });
+        return List.copyOf(records);
+    }
+
     public List<Record> recordsOf(String leadId) {
         return records.stream().filter(r -> leadId.equals(r.key())).toList();
     }
