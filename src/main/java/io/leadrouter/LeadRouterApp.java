@@ -3,6 +3,7 @@ package io.leadrouter;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Starts the router: {@code mvn exec:java} or {@code java -cp ...}. Configuration is in application.properties. */
 public final class LeadRouterApp {
@@ -15,6 +16,8 @@ public final class LeadRouterApp {
     public static void main(String... args) {
         // Scans this package: finds LeadRouterConfiguration and the Java DSL RouteBuilders.
         Main main = new Main(LeadRouterApp.class);
+        stopGracefullyOn(main, "TERM");
+        stopGracefullyOn(main, "INT");
         int exitCode;
         try {
             exitCode = main.run(args);
@@ -24,5 +27,17 @@ public final class LeadRouterApp {
         }
         // The embedded broker's threads are not daemons: end the JVM explicitly either way.
         System.exit(exitCode);
+    }
+
+    /**
+     * A stop asked for by a signal is a normal end: the router stops taking leads, lets what is in
+     * flight finish (camel.main.shutdown-timeout), writes and publishes its events, and exits 0.
+     * Left to the JVM's own handling, the same stop would run in a shutdown hook and end with 143.
+     */
+    private static void stopGracefullyOn(Main main, String signal) {
+        Signal.handle(new Signal(signal), received -> {
+            LOG.info("SIG{} received: stopping gracefully", signal);
+            main.completed();
+        });
     }
 }

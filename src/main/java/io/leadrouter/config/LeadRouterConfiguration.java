@@ -29,7 +29,9 @@ import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.intake.LeadParser;
 import io.leadrouter.intake.LeadInserts;
 import io.leadrouter.intake.LeadStore;
+import io.leadrouter.routing.InstancePresence;
 import io.leadrouter.routing.LeadHistory;
+import io.leadrouter.routing.OrphanedLeads;
 import io.leadrouter.routing.LeadWalk;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,6 +118,11 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         ProducerTemplate producer = context.createProducerTemplate();
         SecretResolver secrets = registry.lookupByNameAndType("secretResolver", SecretResolver.class);
 
+        // added after the pool's closer and before everything else, so stopped after them all (but before the pool)
+        InstancePresence presence = new InstancePresence(dataSource);
+        context.addService(presence, true, true);
+        registry.bind("orphanedLeads", new OrphanedLeads(dataSource, presence, json));
+
         BuyerCatalog catalog = new BuyerCatalog();
         registry.bind("buyerCatalog", catalog);
         BuyerFileWatcher watcher = new BuyerFileWatcher(
@@ -140,7 +147,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         RecipientEvents events = new RecipientEvents(json, clock);
         registry.bind("eventStore", eventStore);
 
-        LeadStore leads = new LeadStore(dataSource, json, clock.instant());
+        LeadStore leads = new LeadStore(dataSource, json, presence.instanceId());
         LeadInserts inserts = new LeadInserts(leads, settings.integer("leadrouter.intake.writers", 2),
                 settings.integer("leadrouter.intake.max-batch", 200));
         context.addService(inserts, true, true);

@@ -8,6 +8,7 @@ import io.leadrouter.events.RecipientEvents;
 import io.leadrouter.intake.Lead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.leadrouter.storage.DatabaseOutage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,15 +60,18 @@ public final class DeadLetters {
             failure.put("last_attempt", RecipientEvents.timestamp(attempt.startedAt()));
         }
         int attempts = attempt == null ? 0 : attempt.attemptNumber();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
-                        "insert into dead_letters (lead_id, recipient_id, failure, attempts) values (?, ?, cast(? as jsonb), ?)")) {
-            insert.setString(1, lead.leadId());
-            insert.setString(2, buyerId);
-            insert.setString(3, failure.toString());
-            insert.setInt(4, attempts);
-            insert.executeUpdate();
-        }
+        // the lead's walk waits for the database rather than go on without a trace of this buyer
+        DatabaseOutage.waitOut("dead letter of lead " + lead.leadId(), () -> true, () -> {
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement insert = connection.prepareStatement(
+                            "insert into dead_letters (lead_id, recipient_id, failure, attempts) values (?, ?, cast(? as jsonb), ?)")) {
+                insert.setString(1, lead.leadId());
+                insert.setString(2, buyerId);
+                insert.setString(3, failure.toString());
+                insert.setInt(4, attempts);
+                return insert.executeUpdate();
+            }
+        });
         LOG.warn("Lead {} dead-lettered for buyer {} after {} attempt(s): {}", lead.leadId(), buyerId, attempts,
                 failure.path("details").asText());
     }

@@ -1,6 +1,7 @@
 package io.leadrouter.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.storage.DatabaseOutage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.support.service.ServiceSupport;
@@ -56,7 +57,11 @@ public final class EventWriter extends ServiceSupport {
 
     private void write(List<Pending> batch) {
         try {
-            store.appendAll(batch.stream().map(Pending::event).toList());
+            // while the database is away the batch waits, and so do the deliveries that emitted it
+            DatabaseOutage.waitOut(batch.size() + " recipient event(s)", this::isRunAllowed, () -> {
+                store.appendAll(batch.stream().map(Pending::event).toList());
+                return null;
+            });
         } catch (Exception e) {
             LOG.error("{} recipient event(s) could not be written: {}", batch.size(), e.getMessage());
             batch.forEach(p -> p.written().completeExceptionally(e));

@@ -3,6 +3,7 @@ package io.leadrouter.intake;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import io.leadrouter.events.BatchingQueue;
+import io.leadrouter.storage.DatabaseOutage;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.support.service.ServiceSupport;
@@ -44,11 +45,15 @@ public final class LeadCompletions extends ServiceSupport {
     }
 
     private void write(List<String> leadIds) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(
-                        "update leads set completed_at = now() where lead_id = any(?) and completed_at is null")) {
-            update.setArray(1, connection.createArrayOf("text", leadIds.toArray()));
-            update.executeUpdate();
+        try {
+            DatabaseOutage.waitOut(leadIds.size() + " completion mark(s)", this::isRunAllowed, () -> {
+                try (Connection connection = dataSource.getConnection();
+                        PreparedStatement update = connection.prepareStatement(
+                                "update leads set completed_at = now() where lead_id = any(?) and completed_at is null")) {
+                    update.setArray(1, connection.createArrayOf("text", leadIds.toArray()));
+                    return update.executeUpdate();
+                }
+            });
         } catch (Exception e) {
             LOG.warn("{} lead(s) not marked complete (they will be resumed at the next start): {}", leadIds.size(), e.getMessage());
         }

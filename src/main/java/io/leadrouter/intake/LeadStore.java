@@ -22,13 +22,13 @@ public final class LeadStore {
 
     private final DataSource dataSource;
     private final ObjectMapper json;
-    private final Instant startedAt;
+    private final String owner;
 
-    /** @param startedAt when this router started: leads unfinished from before then are resumed */
-    public LeadStore(DataSource dataSource, ObjectMapper json, Instant startedAt) {
+    /** @param owner the id of this router instance, which walks the leads it stores */
+    public LeadStore(DataSource dataSource, ObjectMapper json, String owner) {
         this.dataSource = dataSource;
         this.json = json;
-        this.startedAt = startedAt;
+        this.owner = owner;
     }
 
     /** A lead to store, and where it came from ({@code http}, {@code kafka}). */
@@ -43,14 +43,15 @@ public final class LeadStore {
     public Set<String> insertAll(List<NewLead> leads) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
-                        insert into leads (lead_id, payload, source, received_at)
-                        select * from unnest(?::text[], ?::text[]::jsonb[], ?::text[], ?::timestamptz[])
+                        insert into leads (lead_id, payload, source, received_at, owner)
+                        select *, ? from unnest(?::text[], ?::text[]::jsonb[], ?::text[], ?::timestamptz[])
                         on conflict (lead_id) do nothing
                         returning lead_id""")) {
-            insert.setArray(1, connection.createArrayOf("text", leads.stream().map(l -> l.lead().leadId()).toArray()));
-            insert.setArray(2, connection.createArrayOf("text", leads.stream().map(l -> l.lead().payload().toString()).toArray()));
-            insert.setArray(3, connection.createArrayOf("text", leads.stream().map(NewLead::source).toArray()));
-            insert.setArray(4, connection.createArrayOf("timestamptz",
+            insert.setString(1, owner);
+            insert.setArray(2, connection.createArrayOf("text", leads.stream().map(l -> l.lead().leadId()).toArray()));
+            insert.setArray(3, connection.createArrayOf("text", leads.stream().map(l -> l.lead().payload().toString()).toArray()));
+            insert.setArray(4, connection.createArrayOf("text", leads.stream().map(NewLead::source).toArray()));
+            insert.setArray(5, connection.createArrayOf("timestamptz",
                     leads.stream().map(l -> Timestamp.from(l.lead().receivedAt())).toArray()));
             Set<String> inserted = new HashSet<>();
             try (ResultSet rs = insert.executeQuery()) {
@@ -73,28 +74,12 @@ public final class LeadStore {
         }
     }
 
-    /**
-     * Leads accepted before this router started that some selected buyer has not finished with
-     * (the previous run crashed or stopped), oldest first. Leads of this run are never in it.
-     */
-    public List<Lead> leftUnfinished(int limit) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("""
-                        select lead_id, payload, received_at from leads
-                        where completed_at is null and received_at < ? order by received_at limit ?""")) {
-            select.setTimestamp(1, Timestamp.from(startedAt));
-            select.setInt(2, limit);
-            List<Lead> leads = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    leads.add(read(rs));
-                }
-            }
-            return leads;
-        }
+    private Lead read(ResultSet rs) throws SQLException {
+        return readLead(rs, json);
     }
 
-    private Lead read(ResultSet rs) throws SQLException {
+    /** A lead from a row whose first columns are lead_id, payload and received_at. */
+    public static Lead readLead(ResultSet rs, ObjectMapper json) throws SQLException {
         try {
             return new Lead(rs.getString(1), (ObjectNode) json.readTree(rs.getString(2)), rs.getTimestamp(3).toInstant());
         } catch (IOException e) {

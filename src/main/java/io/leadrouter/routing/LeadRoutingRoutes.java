@@ -2,6 +2,7 @@ package io.leadrouter.routing;
 
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.LeadDispatcher;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.seda.SedaConsumerNotAvailableException;
 
@@ -11,8 +12,9 @@ import org.apache.camel.component.seda.SedaConsumerNotAvailableException;
  * buyer's own route ({@code seda:deliver-<id>}, whose consumers are that buyer's bulkhead), and
  * when that buyer is done with it (delivered, refused, or dead-lettered) it comes back through
  * {@link #NEXT_BUYER}; once the whole wave is back, the next wave is offered. A slow buyer
- * therefore ties up only its own threads and does not hold up the other buyers of its wave. At
- * startup, leads left unfinished by a previous run are walked again.
+ * therefore ties up only its own threads and does not hold up the other buyers of its wave. Leads
+ * left unfinished by a router instance that is gone (this machine's previous run, or another
+ * instance that stopped or crashed) are claimed and walked again ({@link OrphanedLeads}).
  */
 public final class LeadRoutingRoutes extends RouteBuilder {
 
@@ -54,12 +56,12 @@ public final class LeadRoutingRoutes extends RouteBuilder {
                         .end()
                 .end();
 
-        from("timer:lead-recovery?repeatCount=1&delay={{leadrouter.recovery.delay-ms:3000}}")
+        from("timer:lead-recovery?delay={{leadrouter.recovery.delay-ms}}&period={{leadrouter.recovery.period-ms}}")
                 .routeId("lead-recovery")
-                .bean("leadStore", "leftUnfinished(10000)")
+                .bean("orphanedLeads", "claim({{leadrouter.recovery.max-per-sweep}})")
                 .split(body())
                     .setProperty(LeadWalk.RECOVERED, constant(true))
-                    .log("Resuming lead ${body.leadId()} left unfinished by an earlier run")
+                    .log(LoggingLevel.DEBUG, "Resuming lead ${body.leadId()} left unfinished by a router instance gone")
                     .to(LeadDispatcher.ENDPOINT)
                 .end();
     }

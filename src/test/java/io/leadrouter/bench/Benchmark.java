@@ -1,5 +1,7 @@
 package io.leadrouter.bench;
 
+import io.leadrouter.testing.Classpath;
+import io.leadrouter.testing.JavaProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

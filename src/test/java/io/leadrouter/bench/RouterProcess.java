@@ -1,5 +1,7 @@
 package io.leadrouter.bench;
 
+import io.leadrouter.testing.Classpath;
+import io.leadrouter.testing.JavaProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

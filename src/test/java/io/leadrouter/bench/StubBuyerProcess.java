@@ -1,5 +1,7 @@
 package io.leadrouter.bench;
 
+import io.leadrouter.testing.Classpath;
+import io.leadrouter.testing.JavaProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -295,8 +295,19 @@ class BuyerFilesLiveTest {
         await().atMost(5, SECONDS).until(() -> problemOf("new-name.yaml") != null);
 
         Files.delete(old);
-        await().atMost(5, SECONDS).until(() -> isActive(id) && "new-name.yaml".equals(activeBuyer(id).path("file").asText())
-                && fileEntry("new-name.yaml").path("problem").isNull());
+        // one snapshot of GET /buyers per look: between two of them the buyer may be mid-swap
+        await().atMost(5, SECONDS).until(() -> {
+            JsonNode snapshot = buyers();
+            boolean servedByNewFile = false;
+            for (JsonNode buyer : snapshot.path("buyers")) {
+                servedByNewFile |= buyer.path("id").asText().equals(id) && buyer.path("file").asText().equals("new-name.yaml");
+            }
+            boolean newFileFine = false;
+            for (JsonNode file : snapshot.path("files")) {
+                newFileFine |= file.path("file").asText().equals("new-name.yaml") && file.path("problem").isNull();
+            }
+            return servedByNewFile && newFileFine;
+        });
         String leadId = router.postLead(SAMPLE_LEAD);
         assertEquals(Set.of(id), deliveredTo(awaitCompleted(leadId)));
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadrouter.delivery.DeliveryAttempt;
 import io.leadrouter.testing.BuyerFiles;
+import io.leadrouter.testing.KafkaLeads;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.SharedServices;
 import io.leadrouter.testing.StubBuyer;
@@ -25,11 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -199,7 +198,7 @@ class LeadIntakeTest {
     @Test
     void aLeadPostedTwiceWithTheSameLeadIdIsStoredAndDeliveredOnce() {
         String leadId = LeadIds.next();
-        String lead = withLeadId(leadId, SAMPLE_LEAD);
+        String lead = KafkaLeads.withLeadId(leadId, SAMPLE_LEAD);
 
         HttpResponse<String> first = router.post("/leads", "application/json", lead);
         HttpResponse<String> second = router.post("/leads", "application/json", lead);
@@ -227,7 +226,7 @@ class LeadIntakeTest {
     @Test
     void aClientGivenLeadIdIsKeptAndNotSentAsALeadField() {
         String leadId = LeadIds.next();
-        String answered = router.postLead(withLeadId(leadId, SAMPLE_LEAD));
+        String answered = router.postLead(KafkaLeads.withLeadId(leadId, SAMPLE_LEAD));
         assertEquals(leadId, answered);
         router.awaitOutcomes(leadId, 1);
         assertEquals(0, router.count("select count(*) from leads where lead_id = '" + leadId + "' and payload ? 'lead_id'"));
@@ -251,8 +250,8 @@ class LeadIntakeTest {
     @Test
     void aLeadFromTheKafkaTopicIsStoredAndDelivered() {
         String leadId = LeadIds.next();
-        try (KafkaProducer<String, String> producer = producer()) {
-            producer.send(new ProducerRecord<>(router.leadsTopic(), leadId, withLeadId(leadId, SAMPLE_LEAD))).get();
+        try (KafkaProducer<String, String> producer = KafkaLeads.producer()) {
+            producer.send(new ProducerRecord<>(router.leadsTopic(), leadId, KafkaLeads.withLeadId(leadId, SAMPLE_LEAD))).get();
         } catch (Exception e) {
             throw new AssertionError("could not produce the lead", e);
         }
@@ -272,7 +271,7 @@ class LeadIntakeTest {
         Snapshot before = snapshot();
         String marker = "not json " + System.nanoTime();
         try (KafkaConsumer<String, String> invalid = consumer(router.leadsTopic() + "-invalid")) {
-            try (KafkaProducer<String, String> producer = producer()) {
+            try (KafkaProducer<String, String> producer = KafkaLeads.producer()) {
                 producer.send(new ProducerRecord<>(router.leadsTopic(), marker)).get();
             } catch (Exception e) {
                 throw new AssertionError("could not produce the record", e);
@@ -301,7 +300,7 @@ class LeadIntakeTest {
         Snapshot before = snapshot();
         String record = "[\"array-" + System.nanoTime() + "\"]";
         try (KafkaConsumer<String, String> invalid = consumer(router.leadsTopic() + "-invalid")) {
-            try (KafkaProducer<String, String> producer = producer()) {
+            try (KafkaProducer<String, String> producer = KafkaLeads.producer()) {
                 producer.send(new ProducerRecord<>(router.leadsTopic(), record)).get();
             } catch (Exception e) {
                 throw new AssertionError("could not produce the record", e);
@@ -351,20 +350,8 @@ class LeadIntakeTest {
                 .untilAsserted(() -> assertEquals(before, snapshot()));
     }
 
-    private static String withLeadId(String leadId, String lead) {
-        return lead.replaceFirst("\\{", "{\"lead_id\":\"" + leadId + "\",");
-    }
-
     private static String padded(String head, String tail, int totalBytes) {
         return head + "x".repeat(totalBytes - head.length() - tail.length()) + tail;
-    }
-
-    private static KafkaProducer<String, String> producer() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServices.get().kafkaBootstrapServers());
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(config);
     }
 
     private static KafkaConsumer<String, String> consumer(String topic) {

@@ -32,7 +32,11 @@ public final class EventBooks {
         return router.count("select count(*) from firehose_outbox");
     }
 
-    /** Leads stored, and leads with no terminal outcome yet for some buyer. */
+    public long leadsStored() {
+        return router.count("select count(*) from leads");
+    }
+
+    /** Leads with no terminal outcome yet for some buyer. */
     public long leadsNotFinished() {
         return router.count("select count(*) from leads where completed_at is null");
     }
@@ -55,6 +59,37 @@ public final class EventBooks {
         assertEquals(new TreeSet<>(tableByLead.keySet()), new TreeSet<>(topicByLead.keySet()), "the same leads on both sides");
         tableByLead.forEach((leadId, ids) -> assertEquals(ids, List.copyOf(topicByLead.get(leadId)),
                 "lead " + leadId + ": the firehose has its events in the table's order"));
+    }
+
+    /**
+     * Every request a buyer received is explained by a {@code recipient.delivery_attempt} event
+     * with the same Idempotency-Key (a lead gets to a buyer again only in a new attempt, with the
+     * same key), and no lead is recorded as delivered to the same buyer twice.
+     */
+    public void assertBuyerRequestsExplainedByAttempts(List<StubBuyer.ReceivedRequest> requests) throws SQLException {
+        Map<String, Long> attemptsByKey = new LinkedHashMap<>();
+        try (Connection connection = router.connect();
+                PreparedStatement select = connection.prepareStatement("""
+                        select event -> 'metadata' ->> 'idempotency_key', count(*) from recipient_events
+                        where event_type = 'recipient.delivery_attempt' group by 1""");
+                ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                attemptsByKey.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        Map<String, Long> requestsByKey = new LinkedHashMap<>();
+        requests.forEach(r -> requestsByKey.merge(String.valueOf(r.header("Idempotency-Key")), 1L, Long::sum));
+        requestsByKey.forEach((key, count) -> {
+            long attempts = attemptsByKey.getOrDefault(key, 0L);
+            if (count > attempts) {
+                throw new AssertionError("Idempotency-Key " + key + ": the buyer received " + count
+                        + " request(s) but only " + attempts + " attempt(s) were recorded");
+            }
+        });
+        assertEquals(0, router.count("""
+                select count(*) from (select lead_id, recipient_id from recipient_events
+                where event_type = 'recipient.delivered' group by 1, 2 having count(*) > 1) twice"""),
+                "no lead is recorded as delivered to the same buyer twice");
     }
 
     private Map<String, List<String>> tableEventIdsByLead() throws SQLException {

@@ -74,6 +74,7 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.intake.kafka-group", "router-test-" + n);
         properties.put("leadrouter.sandbox.enabled", "false");
         properties.put("leadrouter.recovery.delay-ms", "500");
+        properties.put("leadrouter.recovery.period-ms", "500");
         properties.putAll(builder.properties);
 
         main = new Main(LeadRouterApp.class);
@@ -122,6 +123,12 @@ public final class RouterUnderTest implements AutoCloseable {
             return this;
         }
 
+        /** Uses this database (a PostgreSQL of the test's own) instead of a fresh one on the shared server. */
+        public Builder database(String jdbcUrl) {
+            this.jdbcUrl = jdbcUrl;
+            return this;
+        }
+
         /** Shares the database and topics of an earlier router, as a restarted router would. */
         public Builder sameStorageAs(RouterUnderTest earlier) {
             this.jdbcUrl = earlier.jdbcUrl;
@@ -134,6 +141,10 @@ public final class RouterUnderTest implements AutoCloseable {
         public RouterUnderTest start() throws Exception {
             return new RouterUnderTest(this);
         }
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
     }
 
     public CamelContext context() {

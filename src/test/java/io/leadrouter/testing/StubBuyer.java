@@ -121,16 +121,25 @@ public final class StubBuyer implements AutoCloseable {
             return status(status, "application/json", body);
         }
 
-        /** Answers with {@code reply} once {@code gate} opens, or after 5 s if it never does. */
+        /** Answers with {@code reply} once {@code gate} opens, or after 10 s if it never does. */
         static Reply once(CountDownLatch gate, Reply reply) {
+            return once(gate, reply, java.time.Duration.ofSeconds(10));
+        }
+
+        private static Reply once(CountDownLatch gate, Reply reply, java.time.Duration atMost) {
             return (exchange, closing) -> {
                 try {
-                    gate.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    gate.await(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
                 reply.send(exchange, closing);
             };
+        }
+
+        /** Answers with {@code reply} after {@code responseTime}, like a buyer that takes a moment. */
+        static Reply after(java.time.Duration responseTime, Reply reply) {
+            return once(new CountDownLatch(1), reply, responseTime);
         }
 
         /** Reads the request and never answers (until the stub is closed). */

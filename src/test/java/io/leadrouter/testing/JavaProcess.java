@@ -1,4 +1,4 @@
-package io.leadrouter.bench;
+package io.leadrouter.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * A child JVM ({@code java -cp <classpath> <main>}) whose output goes to a log file. Stopping sends
  * SIGTERM (a clean shutdown: Camel's shutdown hook runs), then kills it if it has not ended in time.
  */
-final class JavaProcess implements AutoCloseable {
+public final class JavaProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -31,7 +31,7 @@ final class JavaProcess implements AutoCloseable {
      * @param jvmOptions options before the main class ({@code -Xmx1g}, {@code -Dkey=value})
      * @param workDir    the child's working directory
      */
-    static JavaProcess start(String name, String classpath, List<String> jvmOptions, String mainClass, Path workDir, Path log)
+    public static JavaProcess start(String name, String classpath, List<String> jvmOptions, String mainClass, Path workDir, Path log)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -48,20 +48,20 @@ final class JavaProcess implements AutoCloseable {
         return new JavaProcess(name, process, log);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits until a line of the log matches, and answers it; fails early if the process dies. */
-    String awaitLogLine(Predicate<String> matching, Duration atMost) {
+    public String awaitLogLine(Predicate<String> matching, Duration atMost) {
         try {
             return Awaitility.await(name + " to be ready").atMost(atMost).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
@@ -75,18 +75,28 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
-    List<String> logLines() throws IOException {
+    public List<String> logLines() throws IOException {
         return Files.exists(log) ? Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8) : List.of();
     }
 
+    /** Kills the process at once (SIGKILL), as a crash or a power cut would, and waits for it to be gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Asks the process to end (SIGTERM), waits up to {@code grace}, then kills it. Answers the exit code. */
-    int stop(Duration grace) {
+    public int stop(Duration grace) {
         if (process.isAlive()) {
             process.destroy();
         }
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                System.err.println("[bench] " + name + " did not stop within " + grace.toSeconds() + " s: killed");
+                System.err.println(name + " did not stop within " + grace.toSeconds() + " s: killed");
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }

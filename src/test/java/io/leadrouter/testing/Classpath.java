@@ -1,4 +1,4 @@
-package io.leadrouter.bench;
+package io.leadrouter.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * {@code target/test-classes}) aside, so that every router of a run runs the same build even when
  * the project is recompiled meanwhile.
  */
-final class Classpath {
+public final class Classpath {
 
     private static volatile List<String> entries;
 
@@ -33,18 +33,18 @@ final class Classpath {
     }
 
     /** Everything this JVM can load from: main and test classes and all dependencies. */
-    static String full() {
+    public static String full() {
         return String.join(File.pathSeparator, entries());
     }
 
     /** The router's class path: as {@link #full()}, without the test classes (the shipped code only). */
-    static String withoutTestClasses() {
+    public static String withoutTestClasses() {
         return String.join(File.pathSeparator,
                 entries().stream().filter(entry -> !Path.of(entry).endsWith("test-classes")).toList());
     }
 
     /** Copies the class folders of the class path under {@code dir} and uses the copies from now on. */
-    static void snapshot(Path dir) throws IOException {
+    public static void snapshot(Path dir) throws IOException {
         List<String> copied = new ArrayList<>();
         int n = 0;
         for (String entry : discover()) {
