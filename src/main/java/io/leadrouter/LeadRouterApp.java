@@ -35,9 +35,14 @@ public final class LeadRouterApp {
      * Left to the JVM's own handling, the same stop would run in a shutdown hook and end with 143.
      */
     private static void stopGracefullyOn(Main main, String signal) {
-        Signal.handle(new Signal(signal), received -> {
-            LOG.info("SIG{} received: stopping gracefully", signal);
-            main.completed();
-        });
+        try {
+            Signal.handle(new Signal(signal), received -> {
+                LOG.info("SIG{} received: stopping gracefully", signal);
+                main.completed();
+            });
+        } catch (IllegalArgumentException e) {
+            // the JVM keeps this signal (-Xrs, or not on this platform): Camel's shutdown hook still stops gracefully
+            LOG.debug("SIG{} left to the JVM: {}", signal, e.getMessage());
+        }
     }
 }
