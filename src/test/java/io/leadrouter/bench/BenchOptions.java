@@ -17,9 +17,10 @@ import java.util.Set;
  * @param maxMinutes    a scenario fails when it has not finished after this long
  * @param routerHeap    the router JVM's -Xmx
  * @param rate          leads (baseline: requests) per second to pace the load at; 0 for a closed loop
+ * @param warmup        leads sent to each router (same rate) and finished before the measured ones; 0 for none
  */
 public record BenchOptions(int leads, int concurrency, List<Scenario> scenarios, int slowMs, int stallSeconds,
-        int maxMinutes, String routerHeap, double rate) {
+        int maxMinutes, String routerHeap, double rate, int warmup) {
 
     public static BenchOptions fromSystemProperties() {
         return new BenchOptions(
@@ -30,19 +31,20 @@ public record BenchOptions(int leads, int concurrency, List<Scenario> scenarios,
                 Integer.getInteger("bench.stallSeconds", 60),
                 Integer.getInteger("bench.maxMinutes", 120),
                 System.getProperty("bench.routerHeap", "1g"),
-                Double.parseDouble(System.getProperty("bench.rate", "0")));
+                Double.parseDouble(System.getProperty("bench.rate", "0")),
+                Integer.getInteger("bench.warmup", 0));
     }
 
     public BenchOptions withLeads(int newLeads) {
-        return new BenchOptions(newLeads, concurrency, scenarios, slowMs, stallSeconds, maxMinutes, routerHeap, rate);
+        return new BenchOptions(newLeads, concurrency, scenarios, slowMs, stallSeconds, maxMinutes, routerHeap, rate, warmup);
     }
 
     public BenchOptions withScenarios(List<Scenario> newScenarios) {
-        return new BenchOptions(leads, concurrency, newScenarios, slowMs, stallSeconds, maxMinutes, routerHeap, rate);
+        return new BenchOptions(leads, concurrency, newScenarios, slowMs, stallSeconds, maxMinutes, routerHeap, rate, warmup);
     }
 
     public BenchOptions withConcurrency(int newConcurrency) {
-        return new BenchOptions(leads, newConcurrency, scenarios, slowMs, stallSeconds, maxMinutes, routerHeap, rate);
+        return new BenchOptions(leads, newConcurrency, scenarios, slowMs, stallSeconds, maxMinutes, routerHeap, rate, warmup);
     }
 
     /** Names accepted by bench.scenarios: a run's name, a group's name, or {@code all}. */

@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +26,7 @@ final class EventTable implements AutoCloseable {
     }
 
     private final Connection connection;
+    private Timestamp measuredFrom = new Timestamp(0);
 
     EventTable(String jdbcUrl) throws SQLException {
         this.connection = BenchServices.connect(jdbcUrl);
@@ -86,6 +89,11 @@ final class EventTable implements AutoCloseable {
         return ids;
     }
 
+    /** Leads received before this (a warm-up) are left out of {@link #latency} and {@link #throughput}. */
+    void measureFrom(Instant from) {
+        this.measuredFrom = Timestamp.from(from);
+    }
+
     Latency latency(List<String> buyerIds) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 select count(*),
@@ -93,8 +101,9 @@ final class EventTable implements AutoCloseable {
                        max(ms)
                 from (select extract(epoch from (e.occurred_at - l.received_at)) * 1000 as ms
                       from recipient_events e join leads l on l.lead_id = e.lead_id
-                      where e.event_type = 'recipient.delivered' and e.recipient_id = any(?)) d""")) {
+                      where e.event_type = 'recipient.delivered' and e.recipient_id = any(?) and l.received_at >= ?) d""")) {
             select.setArray(1, textArray(buyerIds));
+            select.setTimestamp(2, measuredFrom);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 long n = rs.getLong(1);
@@ -110,10 +119,12 @@ final class EventTable implements AutoCloseable {
     Throughput throughput(List<String> buyerIds) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 select count(*),
-                       extract(epoch from (max(e.occurred_at) - (select min(received_at) from leads)))
-                from recipient_events e
-                where e.event_type = 'recipient.delivered' and e.recipient_id = any(?)""")) {
-            select.setArray(1, textArray(buyerIds));
+                       extract(epoch from (max(e.occurred_at) - (select min(received_at) from leads where received_at >= ?)))
+                from recipient_events e join leads l on l.lead_id = e.lead_id
+                where e.event_type = 'recipient.delivered' and e.recipient_id = any(?) and l.received_at >= ?""")) {
+            select.setTimestamp(1, measuredFrom);
+            select.setArray(2, textArray(buyerIds));
+            select.setTimestamp(3, measuredFrom);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return new Throughput(rs.getLong(1), rs.getDouble(2));

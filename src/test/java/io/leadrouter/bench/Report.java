@@ -45,6 +45,7 @@ final class Report {
         out.println("Lead Router benchmark — " + machine.oneLine());
         out.println("leads per scenario " + options.leads() + ", client concurrency " + options.concurrency()
                 + (options.rate() > 0 ? ", paced at " + options.rate() + " leads/s" : ", closed loop")
+                + (options.warmup() > 0 ? ", after " + options.warmup() + " warm-up leads per router" : ", cold routers")
                 + ", slow buyer " + options.slowMs() + " ms, router -Xmx" + options.routerHeap());
         out.println();
         out.printf(ROW, "scenario", "leads", "leads/s", "fast/s", "p50 ms", "p95 ms", "p99 ms", "ratio", "heap MiB",

@@ -71,25 +71,26 @@ final class ScenarioRunner {
             if (scenario.intake() == Scenario.Intake.KAFKA) {
                 services.awaitConsumerGroupAssigned(setup.group(), Duration.ofMinutes(1));
             }
+            long warmedUp = warmUp(scenario, setup, router, table, firehose, buyerIds.size());
             StubBuyerProcess.Counts before = stub.counts();
             LoadGenerator.Result load;
             CompletionWatch.Done done;
             ProcessResources.Usage usage;
             try (ProcessResources resources = ProcessResources.watch(router.pid())) {
-                load = sendLeads(scenario, setup, router);
+                load = sendLeads(scenario, setup, router, options.leads());
                 try {
-                    done = new CompletionWatch(table, firehose, load.accepted() * (long) buyerIds.size(),
+                    done = new CompletionWatch(table, firehose, (warmedUp + load.accepted()) * (long) buyerIds.size(),
                             Duration.ofSeconds(options.stallSeconds()), router::isAlive).await(maxTime());
                 } catch (CompletionWatch.NotFinished e) {
                     return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
                             options.leads(), load.accepted(), load.failures(), load.seconds(), Double.NaN, Double.NaN,
-                            Double.NaN, null, null, resources.finish(), null, Books.check(scenario, load.accepted(), table, firehose),
+                            Double.NaN, null, null, resources.finish(), null, Books.check(scenario, warmedUp + load.accepted(), table, firehose),
                             stub.counts().minus(before), router.logSummary(), setup.log().toString(), e.getMessage());
                 }
                 usage = resources.finish();
             }
-            awaitSettled(scenario, table, firehose, load.accepted());
-            Books books = Books.check(scenario, load.accepted(), table, firehose);
+            awaitSettled(scenario, table, firehose, warmedUp + load.accepted());
+            Books books = Books.check(scenario, warmedUp + load.accepted(), table, firehose);
             double seconds = (done.lastNanos() - load.startNanos()) / 1e9;
             return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
                     options.leads(), load.accepted(), load.failures(), load.seconds(), seconds, load.accepted() / seconds,
@@ -121,12 +122,31 @@ final class ScenarioRunner {
                 logDir.resolve(name + "-router.log"));
     }
 
-    private LoadGenerator.Result sendLeads(Scenario scenario, Setup setup, RouterProcess router) throws InterruptedException {
+    private LoadGenerator.Result sendLeads(Scenario scenario, Setup setup, RouterProcess router, int leads) throws InterruptedException {
         return scenario.intake() == Scenario.Intake.KAFKA
                 ? LoadGenerator.produce(services.kafkaBootstrapServers(), setup.leadsTopic(), BuyerFiles.SAMPLE_LEAD,
-                        options.leads(), options.rate(), maxTime())
+                        leads, options.rate(), maxTime())
                 : LoadGenerator.post(router.url("/leads"), "application/json", BuyerFiles.SAMPLE_LEAD, Map.of(), 202,
-                        options.leads(), options.concurrency(), options.rate(), maxTime());
+                        leads, options.concurrency(), options.rate(), maxTime());
+    }
+
+    /**
+     * With {@code bench.warmup}: that many leads first, the same way, and finished, so that the
+     * measured leads meet a router whose code the JIT has compiled. They count in the books, not
+     * in the figures (latency and rates are of the leads received after them). Answers how many
+     * were accepted.
+     */
+    private long warmUp(Scenario scenario, Setup setup, RouterProcess router, EventTable table, FirehoseCounter firehose,
+            int buyers) throws Exception {
+        if (options.warmup() <= 0) {
+            return 0;
+        }
+        LoadGenerator.Result warm = sendLeads(scenario, setup, router, options.warmup());
+        new CompletionWatch(table, firehose, warm.accepted() * (long) buyers, Duration.ofSeconds(options.stallSeconds()),
+                router::isAlive).await(maxTime());
+        table.measureFrom(java.time.Instant.now());
+        System.out.println("[bench] " + scenario.runName() + ": " + warm.accepted() + " warm-up leads done");
+        return warm.accepted();
     }
 
     /**
