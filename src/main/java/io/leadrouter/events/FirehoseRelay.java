@@ -127,7 +127,7 @@ public final class FirehoseRelay extends ServiceSupport {
                 return; // the outbox is empty (or another instance publishes it)
             }
             if (published < maxBatch) {
-                awaitWork();
+                sleepUntilWoken(idlePoll);
             }
         }
     }
@@ -221,10 +221,6 @@ public final class FirehoseRelay extends ServiceSupport {
         while (running && System.nanoTime() < until) {
             sleepUntilWoken(Duration.ofNanos(until - System.nanoTime()));
         }
-    }
-
-    private void awaitWork() {
-        sleepUntilWoken(idlePoll);
     }
 
     private void sleepUntilWoken(Duration atMost) {

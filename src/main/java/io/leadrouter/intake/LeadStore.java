@@ -9,8 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -69,13 +67,9 @@ public final class LeadStore {
                         "select lead_id, payload, received_at from leads where lead_id = ?")) {
             select.setString(1, leadId);
             try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(readLead(rs, json)) : Optional.empty();
             }
         }
-    }
-
-    private Lead read(ResultSet rs) throws SQLException {
-        return readLead(rs, json);
     }
 
     /** A lead from a row whose first columns are lead_id, payload and received_at. */

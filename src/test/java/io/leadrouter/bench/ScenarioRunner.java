@@ -4,6 +4,7 @@ import io.leadrouter.testing.BuyerFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -144,7 +145,7 @@ final class ScenarioRunner {
         LoadGenerator.Result warm = sendLeads(scenario, setup, router, options.warmup());
         new CompletionWatch(table, firehose, warm.accepted() * (long) buyers, Duration.ofSeconds(options.stallSeconds()),
                 router::isAlive).await(maxTime());
-        table.measureFrom(java.time.Instant.now());
+        table.measureFrom(Instant.now());
         System.out.println("[bench] " + scenario.runName() + ": " + warm.accepted() + " warm-up leads done");
         return warm.accepted();
     }

@@ -13,7 +13,7 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A child JVM ({@code java -cp <classpath> <main>}) whose output goes to a log file. Stopping sends
- * SIGTERM (a clean shutdown: Camel's shutdown hook runs), then kills it if it has not ended in time.
+ * SIGTERM (the router's graceful stop), then kills it if it has not ended in time.
  */
 public final class JavaProcess implements AutoCloseable {
 
