@@ -3,6 +3,7 @@ package io.leadrouter.config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadrouter.api.HttpServerGuard;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFileWatcher;
@@ -23,6 +24,8 @@ import io.leadrouter.events.EventWriter;
 import io.leadrouter.events.FirehoseRelay;
 import io.leadrouter.events.RecipientEvents;
 import io.leadrouter.intake.HttpLeadIntake;
+import io.leadrouter.intake.IntakeLimits;
+import io.leadrouter.intake.KafkaClusterId;
 import io.leadrouter.intake.KafkaLeadIntake;
 import io.leadrouter.intake.LeadCompletions;
 import io.leadrouter.intake.LeadDispatcher;
@@ -33,6 +36,7 @@ import io.leadrouter.routing.InstancePresence;
 import io.leadrouter.routing.LeadHistory;
 import io.leadrouter.routing.OrphanedLeads;
 import io.leadrouter.routing.LeadWalk;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.ProducerTemplate;
@@ -62,6 +66,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         boolean embedded = false;
+        guardHttpServer(context, settings);
 
         DataSource dataSource = settings.text("leadrouter.datasource.url")
                 .map(url -> dataSource(url, settings.text("leadrouter.datasource.username", "postgres"),
@@ -98,7 +103,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
             context.getRegistry().bind("secretResolver", SecretResolver.class, SecretResolver.fromEnvironment());
         }
 
-        bindComponents(context, settings, dataSource);
+        bindComponents(context, settings, dataSource, brokers);
 
         String sandbox = settings.text("leadrouter.sandbox.enabled", "auto");
         if (sandbox.equals("true") || (sandbox.equals("auto") && embedded)) {
@@ -111,7 +116,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     }
 
     /** The router's own parts, bound by the names the routes use. */
-    private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource) throws Exception {
+    private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource, String brokers)
+            throws Exception {
         Registry registry = context.getRegistry();
         ObjectMapper json = EventJson.mapper();
         Clock clock = Clock.systemUTC();
@@ -152,10 +158,14 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
                 settings.integer("leadrouter.intake.max-batch", 200));
         context.addService(inserts, true, true);
         LeadDispatcher dispatcher = new LeadDispatcher(producer);
-        LeadParser parser = new LeadParser(json, settings.integer("leadrouter.intake.max-body-bytes", 262_144));
+        LeadParser parser = new LeadParser(json, new IntakeLimits(
+                settings.integer("leadrouter.intake.max-body-bytes", IntakeLimits.DEFAULTS.maxBodyBytes()),
+                settings.integer("leadrouter.intake.max-depth", IntakeLimits.DEFAULTS.maxDepth()),
+                settings.integer("leadrouter.intake.max-string-length", IntakeLimits.DEFAULTS.maxStringLength()),
+                settings.integer("leadrouter.intake.max-number-digits", IntakeLimits.DEFAULTS.maxNumberDigits())));
         registry.bind("leadStore", leads);
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
-        registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, clock));
+        registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
         LeadCompletions completions = new LeadCompletions(dataSource);
         context.addService(completions, true, true);
         LeadHistory history = new LeadHistory(dataSource, catalog);
@@ -167,6 +177,20 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
         registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, clock));
         registry.bind("attemptConcluder", new AttemptConcluder(events, emitter));
+    }
+
+    /** Camel's HTTP server finds this Vert.x in the registry and builds the API's server from it. */
+    private static void guardHttpServer(CamelContext context, Settings settings) throws Exception {
+        HttpServerGuard guard = new HttpServerGuard(context, settings.integer("leadrouter.http.idle-timeout-ms", 30_000),
+                settings.integer("leadrouter.http.request-read-timeout-ms", 10_000));
+        Vertx vertx = Vertx.vertx();
+        context.getRegistry().bind("vertx", Vertx.class, guard.watching(vertx));
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                vertx.close();
+            }
+        }, true, true);
     }
 
     private static DataSource dataSource(String url, String user, String password, Settings settings) {

@@ -40,20 +40,25 @@ public final class HttpLeadIntake implements Processor {
             return;
         }
         Lead lead;
+        LeadStore.Stored stored;
         try {
             lead = parser.parse(exchange.getMessage().getBody(byte[].class), clock.instant());
+            stored = store.insert(lead, "http");
         } catch (InvalidLeadException e) {
             JsonResponses.error(exchange, e.status(), e.getMessage());
             return;
-        }
-        try {
-            if (store.insert(lead, "http")) {
-                dispatcher.dispatch(lead);
-            }
         } catch (SQLException e) {
-            LOG.error("Lead store unavailable, lead refused with 503: {}", e.getMessage());
+            LOG.debug("Lead store unavailable, lead refused with 503: {}", e.getMessage());
             JsonResponses.error(exchange, 503, "the lead store is unavailable; the lead was not accepted, try again later");
             return;
+        }
+        switch (stored) {
+            case NEW -> dispatcher.dispatch(lead);
+            case REPEAT -> LOG.debug("Lead {} posted again with the same payload", lead.leadId());
+            case CONFLICT -> {
+                JsonResponses.error(exchange, 409, LeadStore.conflict(lead.leadId()));
+                return;
+            }
         }
         JsonResponses.respond(exchange, 202, json.createObjectNode().put("lead_id", lead.leadId()));
     }

@@ -1,19 +1,24 @@
 package io.leadrouter.intake;
 
-import java.nio.charset.StandardCharsets;
+import io.leadrouter.storage.DatabaseOutage;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A lead from the Kafka {@code leads} topic: the same checks as {@code POST /leads}. A bad record
- * is set aside with its reason (property {@link #INVALID}) for the route to publish; a storage
- * failure is thrown, so the record is not committed and is read again.
+ * A lead from the Kafka {@code leads} topic: the same checks as {@code POST /leads}. A record that
+ * cannot be taken in for a reason that waiting will not cure (bad JSON, over a limit, refused by
+ * the database, a lead_id already used for another lead, a fault of the router) is set aside with
+ * its reason (property {@link #INVALID}) for the route to park on {@code leads-invalid}, and the
+ * partition goes on. Only an unreachable database holds the partition: the record waits for it
+ * and is stored when it is back (or read again after a stop).
  */
 public final class KafkaLeadIntake implements Processor {
 
@@ -23,35 +28,69 @@ public final class KafkaLeadIntake implements Processor {
     private final LeadParser parser;
     private final LeadInserts store;
     private final LeadDispatcher dispatcher;
+    private final Supplier<String> clusterId;
     private final Clock clock;
 
-    public KafkaLeadIntake(LeadParser parser, LeadInserts store, LeadDispatcher dispatcher, Clock clock) {
+    public KafkaLeadIntake(LeadParser parser, LeadInserts store, LeadDispatcher dispatcher, Supplier<String> clusterId,
+            Clock clock) {
         this.parser = parser;
         this.store = store;
         this.dispatcher = dispatcher;
+        this.clusterId = clusterId;
         this.clock = clock;
-    }
-
-    /** Where the record sits in Kafka: the same if the record is read again after a crash. */
-    private static String recordCoordinates(Exchange exchange) {
-        Message message = exchange.getMessage();
-        return message.getHeader(KafkaConstants.TOPIC, String.class) + "/"
-                + message.getHeader(KafkaConstants.PARTITION, String.class) + "/"
-                + message.getHeader(KafkaConstants.OFFSET, String.class);
     }
 
     @Override
     public void process(Exchange exchange) throws SQLException {
-        String record = exchange.getMessage().getBody(String.class);
+        String seed = recordCoordinates(exchange); // before anything can be parked: a failure here is transient
         try {
-            Lead lead = parser.parse(record == null ? null : record.getBytes(StandardCharsets.UTF_8), clock.instant(),
-                    () -> LeadIds.derivedFrom(recordCoordinates(exchange)));
-            if (store.insert(lead, "kafka")) {
-                dispatcher.dispatch(lead);
+            Lead lead = parser.parse(exchange.getMessage().getBody(byte[].class), clock.instant(), () -> LeadIds.derivedFrom(seed));
+            LeadStore.Stored stored = DatabaseOutage.waitOut("lead from Kafka " + seed, () -> isRunning(exchange.getContext()),
+                    () -> insert(lead));
+            switch (stored) {
+                case NEW -> dispatcher.dispatch(lead);
+                case REPEAT -> LOG.debug("Lead {} from Kafka {} was stored before", lead.leadId(), seed);
+                case CONFLICT -> park(exchange, seed, LeadStore.conflict(lead.leadId()));
             }
+        } catch (InvalidLeadException | RefusedByDatabase e) {
+            park(exchange, seed, e.getMessage());
+        } catch (SQLException e) {
+            throw e; // the database is away and the router is stopping: the record is read again at the next start
+        } catch (RuntimeException e) {
+            LOG.error("Lead from Kafka {} could not be taken in because of a router fault; parked", seed, e);
+            park(exchange, seed, "the router could not take this record in: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private LeadStore.Stored insert(Lead lead) throws SQLException {
+        try {
+            return store.insert(lead, "kafka");
         } catch (InvalidLeadException e) {
-            LOG.warn("Lead refused from the Kafka leads topic: {}", e.getMessage());
-            exchange.setProperty(INVALID, e.getMessage());
+            throw new RefusedByDatabase(e);
+        }
+    }
+
+    private static void park(Exchange exchange, String seed, String problem) {
+        LOG.warn("Lead refused from Kafka {}: {}", seed, problem);
+        exchange.setProperty(INVALID, problem);
+    }
+
+    /** Where the record sits in which Kafka cluster: the same if the record is read again after a crash. */
+    private String recordCoordinates(Exchange exchange) {
+        Message message = exchange.getMessage();
+        return clusterId.get() + "/" + message.getHeader(KafkaConstants.TOPIC, String.class) + "/"
+                + message.getHeader(KafkaConstants.PARTITION, String.class) + "/"
+                + message.getHeader(KafkaConstants.OFFSET, String.class);
+    }
+
+    private static boolean isRunning(CamelContext context) {
+        return context.getStatus().isStarted();
+    }
+
+    /** The database refused the lead itself: carried through the outage wait, which only waits out outages. */
+    private static final class RefusedByDatabase extends RuntimeException {
+        RefusedByDatabase(InvalidLeadException cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.leadrouter.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.support.Money;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,20 +17,27 @@ public record Lead(String leadId, ObjectNode payload, Instant receivedAt) {
 
     public Optional<Integer> score() {
         JsonNode score = payload.get("score");
-        return score != null && score.isNumber() ? Optional.of(score.intValue()) : Optional.empty();
+        if (score == null || !score.isNumber()) {
+            return Optional.empty();
+        }
+        BigDecimal value = score.decimalValue();
+        // intake bounds scores; a value stored before that rule is only read if intValue() is cheap on it
+        boolean small = value.scale() <= 40 && value.precision() - value.scale() <= 7;
+        return small ? Optional.of(value.intValue()) : Optional.empty();
     }
 
-    /** What the lead cost the seller; the margin of a sale is price minus this. */
+    /**
+     * What the lead cost the seller; the margin of a sale is price minus this. Intake refuses a cost
+     * outside {@link Money}'s bounds; one stored before that rule is ignored here, never computed with.
+     */
     public Optional<BigDecimal> cost() {
         JsonNode cost = payload.get("cost");
         if (cost == null || cost.isNull()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(cost.isNumber() ? cost.decimalValue() : new BigDecimal(cost.asText()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        Money.Parsed amount = cost.isNumber() && Money.problem(cost.decimalValue()).isEmpty()
+                ? new Money.Parsed(cost.decimalValue(), null) : Money.parse(cost.asText());
+        return Optional.ofNullable(amount.amount());
     }
 
     public boolean enhancementsComplete() {

@@ -1,26 +1,42 @@
 package io.leadrouter.intake;
 
 import io.leadrouter.events.BatchingQueue;
+import io.leadrouter.storage.DatabaseOutage;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores new leads with group commit: the leads of concurrent intake requests that arrive while a
  * commit is under way go to the table together, in one statement and one transaction, so that a
  * burst of leads costs a few commits (each an fsync) instead of one each. A caller still returns
  * only once its own lead is committed.
+ *
+ * <p>One lead never fails its neighbours: a batch the database refuses for a reason other than an
+ * outage is written again lead by lead, and only the lead refused on its own is refused. While the
+ * database is unreachable, leads are refused at once (503) rather than each waiting out the pool's
+ * connection timeout; one batch a second probes whether it is back.
  */
 public final class LeadInserts extends ServiceSupport {
 
-    private record Pending(LeadStore.NewLead lead, CompletableFuture<Boolean> stored) {
+    private static final Logger LOG = LoggerFactory.getLogger(LeadInserts.class);
+    private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long NO_OUTAGE = Long.MIN_VALUE;
+
+    private record Pending(LeadStore.NewLead lead, CompletableFuture<LeadStore.Stored> stored) {
     }
 
     private final LeadStore store;
     private final BatchingQueue<Pending> queue;
+    /** While the database is unreachable: when the next batch may try it again. */
+    private final AtomicLong nextProbe = new AtomicLong(NO_OUTAGE);
 
     public LeadInserts(LeadStore store, int writers, int maxBatch) {
         this.store = store;
@@ -30,10 +46,11 @@ public final class LeadInserts extends ServiceSupport {
     /**
      * Stores a new lead and waits for the commit.
      *
-     * @return false when a lead with this id was already stored (a client's retry)
-     * @throws SQLException when the lead could not be stored
+     * @return NEW, or REPEAT / CONFLICT when a lead with this id was stored before
+     * @throws InvalidLeadException when the database refuses this lead's content (400)
+     * @throws SQLException when the lead could not be stored now (503)
      */
-    public boolean insert(Lead lead, String source) throws SQLException {
+    public LeadStore.Stored insert(Lead lead, String source) throws SQLException, InvalidLeadException {
         Pending pending = new Pending(new LeadStore.NewLead(lead, source), new CompletableFuture<>());
         try {
             queue.put(pending);
@@ -42,7 +59,11 @@ public final class LeadInserts extends ServiceSupport {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while storing lead " + lead.leadId(), e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause();
+            if (cause instanceof InvalidLeadException invalid) {
+                throw invalid;
+            }
+            throw cause instanceof SQLException sql ? sql : new SQLException(cause.getMessage(), cause);
         }
     }
 
@@ -57,14 +78,45 @@ public final class LeadInserts extends ServiceSupport {
     }
 
     private void write(List<Pending> batch) {
-        Set<String> inserted;
-        try {
-            inserted = store.insertAll(batch.stream().map(Pending::lead).toList());
-        } catch (SQLException | RuntimeException e) {
-            batch.forEach(p -> p.stored().completeExceptionally(e));
+        if (!mayTryDatabase()) {
+            SQLException unavailable = new SQLTransientConnectionException("the database is unreachable");
+            batch.forEach(p -> p.stored().completeExceptionally(unavailable));
             return;
         }
-        // the same id twice in one batch: the first one is the new lead
-        batch.forEach(p -> p.stored().complete(inserted.remove(p.lead().lead().leadId())));
+        List<LeadStore.Stored> outcomes;
+        try {
+            outcomes = store.insertAll(batch.stream().map(Pending::lead).toList());
+        } catch (SQLException | RuntimeException e) {
+            if (DatabaseOutage.isOutage(e)) {
+                markOutage(e);
+                batch.forEach(p -> p.stored().completeExceptionally(e));
+            } else if (batch.size() > 1) {
+                batch.forEach(p -> write(List.of(p))); // find the lead the database refuses; store the others
+            } else {
+                LOG.warn("Lead {} refused by the database: {}", batch.get(0).lead().lead().leadId(), e.getMessage());
+                batch.get(0).stored().completeExceptionally(
+                        new InvalidLeadException(400, "the lead could not be stored: " + e.getMessage()));
+            }
+            return;
+        }
+        if (nextProbe.getAndSet(NO_OUTAGE) != NO_OUTAGE) {
+            LOG.info("Lead store reachable again: leads are accepted");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).stored().complete(outcomes.get(i));
+        }
+    }
+
+    /** Outside an outage always; during one, only the batch whose turn it is to probe. */
+    private boolean mayTryDatabase() {
+        long probeAt = nextProbe.get();
+        return probeAt == NO_OUTAGE
+                || (System.nanoTime() - probeAt >= 0 && nextProbe.compareAndSet(probeAt, System.nanoTime() + PROBE_EVERY_NANOS));
+    }
+
+    private void markOutage(Exception e) {
+        if (nextProbe.getAndSet(System.nanoTime() + PROBE_EVERY_NANOS) == NO_OUTAGE) {
+            LOG.error("Lead store unreachable, leads are answered 503 until it is back: {}", e.getMessage());
+        }
     }
 }
