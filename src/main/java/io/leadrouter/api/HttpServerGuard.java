@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.ext.web.Router;
@@ -54,6 +55,10 @@ public final class HttpServerGuard {
     public Vertx watching(Vertx real) {
         this.vertx = real;
         return proxy(VertxInternal.class, real, (method, args) -> {
+            if (method.getName().equals("createHttpServer") && args != null && args[0] instanceof HttpServerOptions options) {
+                // HTTP/1.1 only: with h2c on, Vert.x sees a connection only once its first bytes arrive
+                options.setHttp2ClearTextEnabled(false);
+            }
             Object result = method.invoke(real, args);
             return method.getName().equals("createHttpServer") ? guarded((HttpServer) result) : result;
         });
