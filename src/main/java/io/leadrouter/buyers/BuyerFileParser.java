@@ -22,7 +22,6 @@ import io.leadrouter.buyers.Buyer.ResponseRules;
 import io.leadrouter.buyers.Buyer.ResponseType;
 import io.leadrouter.buyers.Buyer.RetryPolicy;
 import io.leadrouter.buyers.Buyer.Transform;
-import io.leadrouter.delivery.FailureCategory;
 import io.leadrouter.delivery.FailureReason;
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -291,12 +290,12 @@ public final class BuyerFileParser {
 
     /** A buyer's own reason rules may only name refusals: technical failures are classified by the router. */
     private static Optional<FailureReason> reasonRuleTarget(String label) {
-        return FailureReason.ofLabel(label).filter(r -> r.category() != FailureCategory.TECHNICAL);
+        return FailureReason.ofLabel(label).filter(r -> r.category().isRefusal());
     }
 
     private static String reasonRuleLabels() {
         return Arrays.stream(FailureReason.values())
-                .filter(r -> r.category() != FailureCategory.TECHNICAL)
+                .filter(r -> r.category().isRefusal())
                 .map(FailureReason::label)
                 .collect(Collectors.joining(", "));
     }
