@@ -22,8 +22,8 @@ import io.leadrouter.buyers.Buyer.ResponseRules;
 import io.leadrouter.buyers.Buyer.ResponseType;
 import io.leadrouter.buyers.Buyer.RetryPolicy;
 import io.leadrouter.buyers.Buyer.Transform;
-import io.leadrouter.delivery.FailureCategory;
 import io.leadrouter.delivery.FailureReason;
+import io.leadrouter.support.Money;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -193,7 +193,17 @@ public final class BuyerFileParser {
             acceptWhen();
             responsePaths();
             reasons();
+            money("price");
             return problems;
+        }
+
+        /** An amount of money within {@link Money}'s bounds, checked before anything computes with it. */
+        private void money(String field) {
+            JsonNode amount = document.path(field);
+            // not a number, too large an integer, or negative: the schema has said so
+            if (amount.isNumber() && (!amount.isIntegralNumber() || amount.canConvertToLong()) && amount.decimalValue().signum() >= 0) {
+                Money.problem(amount.decimalValue()).ifPresent(problem -> problems.add(field + ": " + problem));
+            }
         }
 
         private void secretHeaders() {
@@ -291,12 +301,12 @@ public final class BuyerFileParser {
 
     /** A buyer's own reason rules may only name refusals: technical failures are classified by the router. */
     private static Optional<FailureReason> reasonRuleTarget(String label) {
-        return FailureReason.ofLabel(label).filter(r -> r.category() != FailureCategory.TECHNICAL);
+        return FailureReason.ofLabel(label).filter(r -> r.category().isRefusal());
     }
 
     private static String reasonRuleLabels() {
         return Arrays.stream(FailureReason.values())
-                .filter(r -> r.category() != FailureCategory.TECHNICAL)
+                .filter(r -> r.category().isRefusal())
                 .map(FailureReason::label)
                 .collect(Collectors.joining(", "));
     }

@@ -12,7 +12,8 @@ import java.math.BigDecimal;
  * @param payout          what the buyer says it pays, when accepted and the rules find a number
  * @param rejectionReason the buyer's own words for a refusal, when there are any
  * @param failureReason   null when accepted
- * @param details         a short sentence for {@code failure.details}; null when accepted
+ * @param details         a short sentence for {@code failure.details}; when accepted, null or a note on what
+ *                        of the answer was ignored (an out-of-range payout)
  */
 public record BuyerVerdict(
         boolean accepted,

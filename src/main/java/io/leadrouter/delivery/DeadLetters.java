@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public final class DeadLetters {
 
     private final DataSource dataSource;
     private final ObjectMapper json;
+    private final AtomicLong routerErrors = new AtomicLong();
 
     public DeadLetters(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -44,16 +46,16 @@ public final class DeadLetters {
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
 
+        boolean routerError = outcome == null || outcome.accepted();
+        FailureReason reason = routerError ? FailureReason.ROUTER_ERROR : outcome.failureReason();
         ObjectNode failure = json.createObjectNode();
-        if (outcome != null && !outcome.accepted()) {
-            failure.put("reason", outcome.failureReason().label());
-            failure.put("category", outcome.failureReason().category().label());
+        failure.put("reason", reason.label());
+        failure.put("category", reason.category().label());
+        if (routerError) {
+            failure.put("details", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        } else {
             failure.put("details", outcome.details());
             failure.put("status_code", outcome.statusCode());
-        } else {
-            failure.put("reason", "Router Error");
-            failure.put("category", "internal");
-            failure.put("details", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
         }
         if (attempt != null) {
             failure.put("first_attempt", RecipientEvents.timestamp(attempt.firstAttemptAt()));
@@ -72,8 +74,18 @@ public final class DeadLetters {
                 return insert.executeUpdate();
             }
         });
-        LOG.warn("Lead {} dead-lettered for buyer {} after {} attempt(s): {}", lead.leadId(), buyerId, attempts,
-                failure.path("details").asText());
+        if (routerError) {
+            LOG.error("Router Error #{}: lead {} dead-lettered for buyer {} after {} attempt(s): {}", routerErrors.incrementAndGet(),
+                    lead.leadId(), buyerId, attempts, failure.path("details").asText(), cause);
+        } else {
+            LOG.warn("Lead {} dead-lettered for buyer {} after {} attempt(s): {}", lead.leadId(), buyerId, attempts,
+                    failure.path("details").asText());
+        }
+    }
+
+    /** Router Errors dead-lettered since this router started (each also logged once, with its lead id). */
+    public long routerErrors() {
+        return routerErrors.get();
     }
 
     /** Dead letters not yet replayed, oldest first. */

@@ -3,7 +3,7 @@ package io.leadrouter.delivery;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The failure vocabulary of the spec: every failed delivery carries exactly one of these. */
+/** The failure vocabulary of the spec, plus the router's own Router Error: every failed delivery carries exactly one of these. */
 public enum FailureReason {
     CONNECTION_REFUSED("Connection Refused", FailureCategory.TECHNICAL),
     TIMEOUT("Timeout", FailureCategory.TECHNICAL),
@@ -15,7 +15,9 @@ public enum FailureReason {
     CAP_REACHED("Cap Reached", FailureCategory.BUSINESS),
     REJECTED("Rejected", FailureCategory.BUSINESS),
     INVALID_CREDENTIALS("Invalid Credentials", FailureCategory.AUTHENTICATION),
-    IP_NOT_WHITELISTED("IP Not Whitelisted", FailureCategory.AUTHENTICATION);
+    IP_NOT_WHITELISTED("IP Not Whitelisted", FailureCategory.AUTHENTICATION),
+    /** A fault of the router itself (a bug, an event it could not record), never the buyer's: dead letters only. */
+    ROUTER_ERROR("Router Error", FailureCategory.INTERNAL);
 
     private final String label;
     private final FailureCategory category;

@@ -1,6 +1,9 @@
 package io.leadrouter.delivery;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,8 +43,17 @@ final class ResponseBody {
 
     static final int EVENT_BODY_MAX_CHARS = 64 * 1024;
 
+    /**
+     * Longest number a JSON answer may hold and still be JSON (Jackson's default is 1,000): a buyer that
+     * accepted with a 10,000-digit payout has still accepted; the payout is then ignored (Money's bounds).
+     */
+    static final int MAX_NUMBER_CHARS = 16 * 1024;
+
     // BigDecimal keeps "payout": 45.00 as 45.00 in events; trailing garbage after the JSON is not JSON.
-    static final ObjectMapper JSON = JsonMapper.builder()
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(MAX_NUMBER_CHARS).build())
+                    .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)

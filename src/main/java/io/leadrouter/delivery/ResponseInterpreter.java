@@ -3,6 +3,7 @@ package io.leadrouter.delivery;
 import io.leadrouter.buyers.Buyer.AcceptCondition;
 import io.leadrouter.buyers.Buyer.ResponseRules;
 import io.leadrouter.buyers.Buyer.ResponseType;
+import io.leadrouter.support.Money;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  *       condition; a condition with neither only needs a value other than "false". A body that does not
  *       parse as the declared type is then a Server Error: the buyer answered garbage.</li>
  *   <li>On acceptance, buyerLeadId and payout are read if the body allows; a missing or unparsable one
- *       is null, never a failure, because the buyer has already taken the lead.</li>
+ *       is null, never a failure, because the buyer has already taken the lead. A payout outside
+ *       {@link Money}'s bounds is ignored too, and the verdict's details say so.</li>
  * </ol>
  * The buyer's text for a refusal is the value at {@code rejectionReason}; failing that, the whole body
  * when the type is TEXT or the body is not the declared type (an HTML error page, say). Thread-safe.
@@ -28,6 +30,8 @@ import java.util.regex.Pattern;
 public final class ResponseInterpreter {
 
     private static final int QUOTE_MAX_CHARS = 200;
+    /** Longest text compared as a number in accept_when.equals ("1.0" equals "1"). */
+    private static final int MAX_NUMBER_CHARS = 100;
 
     private final ReasonMatcher reasonMatcher = new ReasonMatcher();
 
@@ -74,8 +78,10 @@ public final class ResponseInterpreter {
             }
         }
         String buyerLeadId = lenientValue(response, rules.buyerLeadId()).orElse(null);
-        BigDecimal payout = lenientValue(response, rules.payout()).flatMap(ResponseInterpreter::decimal).orElse(null);
-        return new BuyerVerdict(true, response.forEvent(), buyerLeadId, payout, null, null, null);
+        Optional<Money.Parsed> payout = lenientValue(response, rules.payout()).map(Money::parse);
+        // an out-of-range payout is ignored (the file's price stands), never computed with; the event says so
+        String note = payout.filter(p -> !p.valid()).map(p -> "response.payout: " + p.problem() + "; the buyer file's price is used").orElse(null);
+        return new BuyerVerdict(true, response.forEvent(), buyerLeadId, payout.map(Money.Parsed::amount).orElse(null), null, null, note);
     }
 
     private static boolean isAcceptedStatus(ResponseRules rules, int statusCode) {
@@ -109,6 +115,9 @@ public final class ResponseInterpreter {
     }
 
     private static Optional<BigDecimal> decimal(String text) {
+        if (text.length() > MAX_NUMBER_CHARS) {
+            return Optional.empty(); // compared as text only: parsing thousands of digits is not free
+        }
         try {
             return Optional.of(new BigDecimal(text.strip()));
         } catch (NumberFormatException e) {

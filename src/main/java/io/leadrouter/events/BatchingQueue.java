@@ -6,42 +6,63 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * A queue emptied by its own threads in batches: each thread takes whatever is waiting (up to
  * {@code maxBatch} items) and hands it to the batch writer, so that under load many items share
  * one database round trip. On stop, what is still queued is written before the threads end.
+ *
+ * <p>A queue built with a lane key gives each thread a lane of its own and puts every item in the
+ * lane of its key's hash: items of one key are then written by one thread, in the order they were
+ * put, never by two batches at the same time.
  */
 public final class BatchingQueue<T> extends ServiceSupport {
 
     private final String name;
     private final int threads;
     private final int maxBatch;
-    private final BlockingQueue<T> queue;
+    private final List<BlockingQueue<T>> lanes = new ArrayList<>();
+    private final Function<T, Object> laneKey;
     private final Consumer<List<T>> batchWriter;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
-    /** @param batchWriter writes one batch; it must not throw (a failure is the writer's to report) */
+    /** Every thread takes from one shared queue. @param batchWriter writes one batch; it must not throw (a failure is the writer's to report) */
     public BatchingQueue(String name, int threads, int maxBatch, int capacity, Consumer<List<T>> batchWriter) {
+        this(name, threads, maxBatch, capacity, null, batchWriter);
+    }
+
+    /**
+     * One lane per thread; an item goes to the lane of {@code laneKey}'s hash.
+     *
+     * @param capacity the room of all lanes together
+     */
+    public BatchingQueue(String name, int threads, int maxBatch, int capacity, Function<T, Object> laneKey,
+            Consumer<List<T>> batchWriter) {
         this.name = name;
         this.threads = threads;
         this.maxBatch = maxBatch;
-        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.laneKey = laneKey;
         this.batchWriter = batchWriter;
+        int laneCount = laneKey == null ? 1 : threads;
+        for (int i = 0; i < laneCount; i++) {
+            lanes.add(new LinkedBlockingQueue<>(Math.max(1, capacity / laneCount)));
+        }
     }
 
-    /** Adds an item, waiting for room when the queue is full. */
+    /** Adds an item, waiting for room when the queue (or the item's lane) is full. */
     public void put(T item) throws InterruptedException {
-        queue.put(item);
+        lanes.get(laneKey == null ? 0 : Math.floorMod(laneKey.apply(item).hashCode(), lanes.size())).put(item);
     }
 
     @Override
     protected void doStart() {
         running = true;
         for (int i = 1; i <= threads; i++) {
-            Thread worker = new Thread(this::drain, name + "-" + i);
+            BlockingQueue<T> lane = lanes.get((i - 1) % lanes.size());
+            Thread worker = new Thread(() -> drain(lane), name + "-" + i);
             worker.setDaemon(true);
             worker.start();
             workers.add(worker);
@@ -57,7 +78,7 @@ public final class BatchingQueue<T> extends ServiceSupport {
         workers.clear();
     }
 
-    private void drain() {
+    private void drain(BlockingQueue<T> queue) {
         List<T> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {

@@ -78,12 +78,12 @@ public final class EventStore {
         insert.setString(11, event.toString());
     }
 
-    /** The lead's events, oldest first, or empty when the lead is unknown. */
+    /** The lead's events in the order they were written (seq, the firehose's order), or empty when the lead is unknown. */
     public Optional<ArrayNode> eventsOfLead(String leadId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement known = connection.prepareStatement("select 1 from leads where lead_id = ?");
                 PreparedStatement select = connection.prepareStatement(
-                        "select event from recipient_events where lead_id = ? order by occurred_at, seq")) {
+                        "select event from recipient_events where lead_id = ? order by seq")) {
             known.setString(1, leadId);
             try (ResultSet rs = known.executeQuery()) {
                 if (!rs.next()) {

@@ -30,7 +30,10 @@ public final class EventWriter extends ServiceSupport {
     public EventWriter(EventStore store, FirehoseRelay relay, int maxBatch, int capacity, int writerThreads) {
         this.store = store;
         this.relay = relay;
-        this.queue = new BatchingQueue<>("event-writer", writerThreads, maxBatch, capacity, this::write);
+        // a lead's events all go through one writer thread, so they commit (and enter the outbox) in seq order:
+        // simpler than a relay that must hold back rows whose lower neighbours are not committed yet
+        this.queue = new BatchingQueue<>("event-writer", writerThreads, maxBatch, capacity,
+                pending -> pending.event().path("lead_id").asText(), this::write);
     }
 
     /** Queues an event; the future completes once it is in the table (or fails with the reason it is not). */
@@ -56,18 +59,45 @@ public final class EventWriter extends ServiceSupport {
     }
 
     private void write(List<Pending> batch) {
+        writeIsolating(batch.stream().map(EventWriter::storable).toList());
+        relay.wakeUp();
+    }
+
+    /** The pending event, or the same with its unstorable parts replaced (see {@link EventSanitizer}). */
+    private static Pending storable(Pending pending) {
+        ObjectNode event = EventSanitizer.storable(pending.event());
+        if (event == pending.event()) {
+            return pending;
+        }
+        LOG.warn("Lead {}: {} {} stored with {} replaced (metadata.sanitized)", event.path("lead_id").asText(),
+                event.path("event_type").asText(), event.path("event_id").asText(), EventSanitizer.sanitizedFields(event));
+        return new Pending(event, pending.written());
+    }
+
+    /**
+     * Writes the events in one transaction; when the database refuses it for what is in it (not
+     * for being away), halves it until the event at fault is alone, so one event the sanitizer did
+     * not foresee never fails its neighbours. Halves are written in order, so a lead's events too.
+     */
+    private void writeIsolating(List<Pending> events) {
         try {
             // while the database is away the batch waits, and so do the deliveries that emitted it
-            DatabaseOutage.waitOut(batch.size() + " recipient event(s)", this::isRunAllowed, () -> {
-                store.appendAll(batch.stream().map(Pending::event).toList());
+            DatabaseOutage.waitOut(events.size() + " recipient event(s)", this::isRunAllowed, () -> {
+                store.appendAll(events.stream().map(Pending::event).toList());
                 return null;
             });
         } catch (Exception e) {
-            LOG.error("{} recipient event(s) could not be written: {}", batch.size(), e.getMessage());
-            batch.forEach(p -> p.written().completeExceptionally(e));
+            if (events.size() > 1 && !DatabaseOutage.isOutage(e)) {
+                int half = events.size() / 2;
+                writeIsolating(events.subList(0, half));
+                writeIsolating(events.subList(half, events.size()));
+                return;
+            }
+            // the caller's delivery fails as a Router Error dead letter, logged there once with the lead id
+            LOG.debug("{} recipient event(s) not written: {}", events.size(), e.getMessage());
+            events.forEach(p -> p.written().completeExceptionally(e));
             return;
         }
-        relay.wakeUp();
-        batch.forEach(p -> p.written().complete(null));
+        events.forEach(p -> p.written().complete(null));
     }
 }

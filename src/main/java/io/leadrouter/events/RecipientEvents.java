@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.buyers.Buyer;
 import io.leadrouter.delivery.DeliveryAttempt;
 import io.leadrouter.delivery.DeliveryOutcome;
+import io.leadrouter.support.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -25,6 +26,8 @@ public final class RecipientEvents {
     public static final String FAILED = "recipient.failed";
     public static final String FEEDBACK = "recipient.feedback";
 
+    /** Bits of an amount's unscaled value that Money.MAX_DIGITS digits can need. */
+    private static final int MONEY_BITS = (int) Math.ceil(Money.MAX_DIGITS / 0.30103) + 1;
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -65,15 +68,19 @@ public final class RecipientEvents {
         recipient(event, buyer);
         event.put("outcome", "success");
         event.put("duration_ms", outcome.durationMs());
-        BigDecimal price = outcome.payout() != null ? outcome.payout() : buyer.price();
+        BigDecimal price = outcome.payout() != null && isMoney(outcome.payout()) ? outcome.payout() : buyer.price();
         ObjectNode delivery = delivery(event, buyer, url);
         delivery.put("price", money(price));
-        attempt.lead().cost().ifPresentOrElse(
+        // no arithmetic on an amount out of bounds: 1e99999999 - 10 would take minutes
+        attempt.lead().cost().filter(cost -> isMoney(cost) && isMoney(price)).ifPresentOrElse(
                 cost -> delivery.put("margin", money(price.subtract(cost))), () -> delivery.putNull("margin"));
         ObjectNode response = response(event, outcome);
         ObjectNode parsed = response.putObject("parsed");
         parsed.put("buyer_lead_id", outcome.buyerLeadId());
         parsed.put("acceptance", true);
+        if (outcome.details() != null) {
+            parsed.put("details", outcome.details()); // what of the answer was ignored, e.g. an out-of-range payout
+        }
         metadata(event, attempt);
         return event;
     }
@@ -152,7 +159,16 @@ public final class RecipientEvents {
         metadata.put("idempotency_key", attempt.idempotencyKey());
     }
 
+    /** The amount rounded to cents, or null when it is out of Money's bounds (a margin may be negative). */
     private static BigDecimal money(BigDecimal amount) {
-        return amount.setScale(2, RoundingMode.HALF_UP);
+        return isMoney(amount.abs()) ? amount.setScale(2, RoundingMode.HALF_UP) : null;
+    }
+
+    /**
+     * Whether an amount is within {@link Money}'s bounds. The bit count is looked at first: it is
+     * read in nanoseconds, while even the precision of a 200,000-digit number takes long to compute.
+     */
+    static boolean isMoney(BigDecimal amount) {
+        return amount.unscaledValue().bitLength() <= MONEY_BITS && Money.problem(amount).isEmpty();
     }
 }

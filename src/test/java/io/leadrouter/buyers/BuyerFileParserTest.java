@@ -286,6 +286,18 @@ class BuyerFileParserTest {
     }
 
     @Test
+    void priceWithAHugeExponentIsRefusedWithoutComputingIt() {
+        assertRefused(MINIMAL.replace("price: 10", "price: 1e99999999"),
+                "buyers/acme.yaml: price: must be at most 1000000");
+    }
+
+    @Test
+    void priceWithMoreDecimalsThanMoneyHas() {
+        assertRefused(MINIMAL.replace("price: 10", "price: 10.00001"),
+                "buyers/acme.yaml: price: must have at most 4 decimals");
+    }
+
+    @Test
     void priceWrittenAsText() {
         assertRefused(MINIMAL.replace("price: 10", "price: \"10\""),
                 "buyers/acme.yaml: price: must be a number");

@@ -11,6 +11,7 @@ import io.leadrouter.buyers.Buyer.AcceptCondition;
 import io.leadrouter.buyers.Buyer.ReasonRule;
 import io.leadrouter.buyers.Buyer.ResponseRules;
 import io.leadrouter.buyers.Buyer.ResponseType;
+import io.leadrouter.support.Money;
 import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -140,6 +141,26 @@ class ResponseInterpreterTest {
 
             assertTrue(verdict.accepted());
             assertNull(verdict.payout());
+        }
+
+        @Test
+        void payoutOfTenThousandDigitsIsIgnoredWithANoteAndTheAnswerStillAccepts() {
+            BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 200,
+                    "{\"result\":\"accepted\",\"lead_id\":\"b-1\",\"payout\":" + "9".repeat(10_000) + "}");
+
+            assertTrue(verdict.accepted());
+            assertEquals("b-1", verdict.buyerLeadId());
+            assertNull(verdict.payout());
+            assertEquals("response.payout: is not " + Money.RULE + "; the buyer file's price is used", verdict.details());
+        }
+
+        @Test
+        void payoutWithAHugeExponentIsIgnoredWithANote() {
+            BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 200, "{\"result\":\"accepted\",\"payout\":1e99999999}");
+
+            assertTrue(verdict.accepted());
+            assertNull(verdict.payout());
+            assertEquals("response.payout: must be at most 1000000; the buyer file's price is used", verdict.details());
         }
 
         @Test
