@@ -26,8 +26,6 @@ public final class RecipientEvents {
     public static final String FAILED = "recipient.failed";
     public static final String FEEDBACK = "recipient.feedback";
 
-    /** Bits of an amount's unscaled value that Money.MAX_DIGITS digits can need. */
-    private static final int MONEY_BITS = (int) Math.ceil(Money.MAX_DIGITS / 0.30103) + 1;
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -164,11 +162,8 @@ public final class RecipientEvents {
         return isMoney(amount.abs()) ? amount.setScale(2, RoundingMode.HALF_UP) : null;
     }
 
-    /**
-     * Whether an amount is within {@link Money}'s bounds. The bit count is looked at first: it is
-     * read in nanoseconds, while even the precision of a 200,000-digit number takes long to compute.
-     */
+    /** Whether an amount is within {@link Money}'s bounds (checked without arithmetic on it). */
     static boolean isMoney(BigDecimal amount) {
-        return amount.unscaledValue().bitLength() <= MONEY_BITS && Money.problem(amount).isEmpty();
+        return Money.problem(amount).isEmpty();
     }
 }

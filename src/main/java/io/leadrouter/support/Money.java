@@ -8,7 +8,7 @@ import java.util.Optional;
  * buyer's answer) and the bounds they must keep. An amount is checked before any arithmetic is
  * done on it: {@code 1e99999999} is a short text but rounding or subtracting it would take minutes
  * of CPU and produce a number PostgreSQL cannot store. The checks read only a BigDecimal's
- * precision and scale, so they cost nanoseconds whatever the amount.
+ * bit count, precision and scale, so they cost nanoseconds whatever the amount.
  */
 public final class Money {
 
@@ -18,6 +18,8 @@ public final class Money {
     public static final int MAX_DECIMALS = 4;
     /** Significant digits an amount may be written with (45.000000 is fine, a 200-digit number is not). */
     public static final int MAX_DIGITS = 20;
+    /** Bits of an unscaled value that MAX_DIGITS decimal digits can need. */
+    private static final int MAX_BITS = (int) Math.ceil(MAX_DIGITS / Math.log10(2)) + 1;
     /** What a valid amount looks like, for error messages. */
     public static final String RULE = "an amount from 0 to " + MAX.toPlainString() + " with at most " + MAX_DECIMALS + " decimals";
 
@@ -48,7 +50,8 @@ public final class Money {
 
     /** Empty when the amount is within the bounds; else what is wrong with it. */
     public static Optional<String> problem(BigDecimal amount) {
-        if (amount.precision() > MAX_DIGITS) {
+        // the bit count first: it is read at once, while even precision() of a 200,000-digit number takes long
+        if (amount.unscaledValue().bitLength() > MAX_BITS || amount.precision() > MAX_DIGITS) {
             return Optional.of("has more than " + MAX_DIGITS + " digits");
         }
         if (amount.signum() < 0) {
