@@ -100,7 +100,7 @@ class DatabaseOutageTest {
                 .start();
         try (quickBuyer; PostingClients clients = PostingClients.start(router, 2, SAMPLE_LEAD)) {
             router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, quickBuyer.url("/leads")));
-            await().atMost(Duration.ofSeconds(20)).until(() -> quickBuyer.requestCount() >= 100);
+            await().atMost(Duration.ofSeconds(20)).until(() -> quickBuyer.requestCount() >= 50);
             postgres.stop();
             // for twenty seconds the database is gone: intake refuses, deliveries hold
             await().pollDelay(Duration.ofSeconds(1)).during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30))
