@@ -92,12 +92,7 @@ class DatabaseOutageTest {
     @Test
     void aTwentySecondOutageUnderLoadDeadLettersNothingAndDeliversEveryLeadOnce() throws Exception {
         StubBuyer quickBuyer = StubBuyer.answering(Reply.after(Duration.ofMillis(20), Reply.json(200, ACCEPTED)));
-        postgres = new EmbeddedPostgresService(RouterUnderTest.freePort(), Files.createTempDirectory("outage-postgres"));
-        postgres.start();
-        router = RouterUnderTest.builder()
-                .database(postgres.jdbcUrl())
-                .property("leadrouter.datasource.connect-timeout-ms", "1000")
-                .start();
+        startRouterOnAPostgresOfItsOwn();
         try (quickBuyer; PostingClients clients = PostingClients.start(router, 2, SAMPLE_LEAD)) {
             router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, quickBuyer.url("/leads")));
             await().atMost(Duration.ofSeconds(20)).until(() -> quickBuyer.requestCount() >= 50);
@@ -129,6 +124,16 @@ class DatabaseOutageTest {
         assertEquals(stored, quickBuyer.requestCount(), "no lead reached the buyer twice");
     }
 
+    /** A PostgreSQL this test may stop and start, and the router on it. */
+    private void startRouterOnAPostgresOfItsOwn() throws Exception {
+        postgres = new EmbeddedPostgresService(RouterUnderTest.freePort(), Files.createTempDirectory("outage-postgres"));
+        postgres.start();
+        router = RouterUnderTest.builder()
+                .database(postgres.jdbcUrl())
+                .property("leadrouter.datasource.connect-timeout-ms", "1000")
+                .start();
+    }
+
     private String text(String sql) throws Exception {
         try (Connection connection = router.connect(); Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
@@ -152,12 +157,7 @@ class DatabaseOutageTest {
 
     @Test
     void intakeRefusesWith503AndDeliveriesInFlightFinishWhenTheDatabaseIsBack() throws Exception {
-        postgres = new EmbeddedPostgresService(RouterUnderTest.freePort(), Files.createTempDirectory("outage-postgres"));
-        postgres.start();
-        router = RouterUnderTest.builder()
-                .database(postgres.jdbcUrl())
-                .property("leadrouter.datasource.connect-timeout-ms", "1000")
-                .start();
+        startRouterOnAPostgresOfItsOwn();
         router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, buyer.url("/leads"))
                 .replace("timeout_ms: 1500", "timeout_ms: 20000"));
         EventBooks books = new EventBooks(router);
