@@ -93,8 +93,8 @@ class DatabaseOutageTest {
     void aTwentySecondOutageUnderLoadDeadLettersNothingAndDeliversEveryLeadOnce() throws Exception {
         StubBuyer quickBuyer = StubBuyer.answering(Reply.after(Duration.ofMillis(20), Reply.json(200, ACCEPTED)));
         startRouterOnAPostgresOfItsOwn();
+        router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, quickBuyer.url("/leads")));
         try (quickBuyer; PostingClients clients = PostingClients.start(router, 2, SAMPLE_LEAD)) {
-            router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, quickBuyer.url("/leads")));
             await().atMost(Duration.ofSeconds(20)).until(() -> quickBuyer.requestCount() >= 50);
             postgres.stop();
             // for twenty seconds the database is gone: intake refuses, deliveries hold
