@@ -1,6 +1,8 @@
 package io.leadrouter;
 
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -16,6 +18,14 @@ public final class LeadRouterApp {
     public static void main(String... args) {
         // Scans this package: finds LeadRouterConfiguration and the Java DSL RouteBuilders.
         Main main = new Main(LeadRouterApp.class);
+        ShutdownWatchdog watchdog = new ShutdownWatchdog();
+        // every way of stopping goes through here: a signal, Camel's shutdown hook, the end of a run
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeStop(BaseMainSupport stopping) {
+                watchdog.arm(stopping.getCamelContext());
+            }
+        });
         stopGracefullyOn(main, "TERM");
         stopGracefullyOn(main, "INT");
         int exitCode;
@@ -33,6 +43,7 @@ public final class LeadRouterApp {
      * A stop asked for by a signal is a normal end: the router stops taking leads, lets what is in
      * flight finish (camel.main.shutdown-timeout), writes and publishes its events, and exits 0.
      * Left to the JVM's own handling, the same stop would run in a shutdown hook and end with 143.
+     * A stop that has not ended by its bound is cut by the {@link ShutdownWatchdog} (exit code 75).
      */
     private static void stopGracefullyOn(Main main, String signal) {
         try {

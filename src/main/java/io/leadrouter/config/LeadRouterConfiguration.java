@@ -175,7 +175,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("deadLetterReplay", new DeadLetterReplay(deadLetters, leads, catalog, producer, history));
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
-        registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, clock));
+        registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, history, clock));
         registry.bind("attemptConcluder", new AttemptConcluder(events, emitter));
     }
 

@@ -9,7 +9,7 @@ import java.util.UUID;
 /**
  * One try of one lead at one buyer.
  *
- * @param attemptNumber  1 for the first try, counting Camel's redeliveries after it
+ * @param attemptNumber  1 for the first try, counting every try recorded for this lead at this buyer, across restarts
  * @param firstAttemptAt when the first try of this lead at this buyer started
  * @param startedAt      when this try started
  */

@@ -1,12 +1,14 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.storage.DatabaseOutage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 
 /**
  * The redelivery rule of every buyer route: redeliver a technical failure while the buyer's
- * max_attempts allows; anything else (including errors of the router itself) goes straight to
- * the dead-letter channel.
+ * max_attempts allows, and a database outage for as long as it lasts (waiting cures it, and it
+ * consumes no attempt: see {@link AttemptPreparer}); anything else (including errors of the router
+ * itself) goes straight to the dead-letter channel. Only the buyer's outcome ends a delivery.
  */
 public final class RetryWhileAttemptsLeft implements Predicate {
 
@@ -16,6 +18,9 @@ public final class RetryWhileAttemptsLeft implements Predicate {
         if (failure == null) {
             failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         }
-        return failure instanceof RetryableDeliveryException retryable && !retryable.attempt().isLast();
+        if (failure instanceof RetryableDeliveryException retryable) {
+            return !retryable.attempt().isLast();
+        }
+        return DatabaseOutage.isOutage(failure);
     }
 }

@@ -6,6 +6,7 @@ import io.leadrouter.delivery.DeliveryOutcome;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.Lead;
 import io.leadrouter.intake.LeadCompletions;
+import io.leadrouter.storage.DatabaseOutage;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +38,12 @@ public final class LeadWalk {
         Lead lead = exchange.getMessage().getBody(Lead.class);
         exchange.setProperty(ExchangeKeys.LEAD, lead);
         boolean recovered = exchange.getProperty(RECOVERED, false, Boolean.class);
-        BuyerQueue queue = recovered ? history.queueFor(lead.leadId()) : history.queueForNewLead();
+        // a resumed lead's history is read while the router runs, waiting out the database if need be:
+        // failing here would strand the lead (its owner, this instance, is still present) until the next start
+        BuyerQueue queue = recovered
+                ? DatabaseOutage.waitOut("history of lead " + lead.leadId(), exchange.getContext()::isStarted,
+                        () -> history.queueFor(lead.leadId()))
+                : history.queueForNewLead();
         exchange.setProperty(QUEUE, queue);
         advance(exchange);
     }

@@ -15,7 +15,11 @@ import io.leadrouter.testing.StubBuyer;
 import io.leadrouter.testing.StubBuyer.Reply;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +52,65 @@ class CrashRecoveryTest {
             restarted.close();
         }
         buyer.close();
+    }
+
+    /**
+     * A kill while attempt 2 is at two buyers: a cut attempt counts as made. The buyer with three
+     * attempts gets attempt 3 after the restart; the buyer with two has used them up and gets no
+     * third call: the lead goes to its dead letters.
+     */
+    @Test
+    void aKillDuringAttemptTwoResumesAtAttemptThreeAndNoBuyerGetsMoreThanItsMaxAttempts() throws Exception {
+        String threeAttempts = "rcp_CrashAttempt3Of3";
+        String twoAttempts = "rcp_CrashAttempt2Of2";
+        // a technical failure, then an answer that never comes (cut by the kill), then acceptance
+        try (StubBuyer buyerOfThree = StubBuyer.answering(Reply.json(500, "{}"), Reply.never(), Reply.json(200, ACCEPTED));
+                StubBuyer buyerOfTwo = StubBuyer.answering(Reply.json(500, "{}"), Reply.never(), Reply.json(200, ACCEPTED))) {
+            RouterUnderTest storage = RouterUnderTest.start();
+            storage.installBuyer("three.yaml", threeAttempts, BuyerFiles.jsonBuyer(threeAttempts, "Three", buyerOfThree.url("/leads"), 1, false, 3)
+                    .replace("timeout_ms: 1500", "timeout_ms: 60000"));
+            storage.installBuyer("two.yaml", twoAttempts, BuyerFiles.jsonBuyer(twoAttempts, "Two", buyerOfTwo.url("/leads"), 1, false, 2)
+                    .replace("timeout_ms: 1500", "timeout_ms: 60000"));
+            storage.close();
+
+            crashed = ForkedRouter.start(storage, Map.of()).awaitBuyer(threeAttempts).awaitBuyer(twoAttempts);
+            String leadId = RouterUnderTest.read(crashed.postLead(SAMPLE_LEAD).body()).path("lead_id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> buyerOfThree.requestCount() == 2 && buyerOfTwo.requestCount() == 2);
+            crashed.kill();
+
+            restarted = ForkedRouter.start(storage, Map.of()).awaitBuyer(threeAttempts);
+            EventBooks books = new EventBooks(storage);
+            await().atMost(Duration.ofSeconds(30)).until(() -> books.leadsNotFinished() == 0);
+
+            assertEquals(List.of(1, 2, 3), attemptNumbers(storage, leadId, threeAttempts), "attempt numbers at the buyer of three");
+            assertEquals(3, buyerOfThree.requestCount(), "the buyer of three got three calls");
+            assertEquals(1, storage.count("select count(*) from recipient_events where event_type = 'recipient.delivered' and recipient_id = '"
+                    + threeAttempts + "'"));
+            assertEquals(List.of(1, 2), attemptNumbers(storage, leadId, twoAttempts), "attempt numbers at the buyer of two");
+            assertEquals(2, buyerOfTwo.requestCount(), "the buyer of two got no third call");
+            assertEquals(2, storage.count("select attempts from dead_letters where recipient_id = '" + twoAttempts + "'"),
+                    "the lead is in the dead letters of the buyer of two, after its two attempts");
+            books.assertBuyerRequestsExplainedByAttempts(buyerOfThree.requests());
+            books.assertBuyerRequestsExplainedByAttempts(buyerOfTwo.requests());
+            restarted.kill(); // the books are read: no need to wait for a graceful stop
+        }
+    }
+
+    private static List<Integer> attemptNumbers(RouterUnderTest storage, String leadId, String buyerId) throws Exception {
+        List<Integer> numbers = new ArrayList<>();
+        try (Connection connection = storage.connect();
+                PreparedStatement select = connection.prepareStatement("""
+                        select (event -> 'metadata' ->> 'attempt_number')::int from recipient_events
+                        where lead_id = ? and recipient_id = ? and event_type = 'recipient.delivery_attempt' order by seq""")) {
+            select.setString(1, leadId);
+            select.setString(2, buyerId);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    numbers.add(rs.getInt(1));
+                }
+            }
+        }
+        return numbers;
     }
 
     @Test

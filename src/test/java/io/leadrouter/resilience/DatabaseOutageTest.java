@@ -12,11 +12,15 @@ import io.leadrouter.testing.BuyerFiles;
 import io.leadrouter.testing.EventBooks;
 import io.leadrouter.testing.FirehoseReader;
 import io.leadrouter.testing.KafkaLeads;
+import io.leadrouter.testing.PostingClients;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
 import io.leadrouter.testing.StubBuyer.Reply;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +29,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL goes away while deliveries are in flight: intake answers 503 and stores nothing, the
  * deliveries pause until their events can be written, and everything goes on by itself when the
- * database is back.
+ * database is back. Neither an outage nor connections cut by an administrator end a delivery: no
+ * lead is dead-lettered for it, and none reaches the buyer twice.
  */
 class DatabaseOutageTest {
 
@@ -54,13 +63,101 @@ class DatabaseOutageTest {
     }
 
     @Test
-    void intakeRefusesWith503AndDeliveriesInFlightFinishWhenTheDatabaseIsBack() throws Exception {
+    void connectionsTerminatedOverAndOverUnderLoadDeadLetterNothingAndDeliverEveryLeadOnce() throws Exception {
+        StubBuyer quickBuyer = StubBuyer.answering(Reply.after(Duration.ofMillis(20), Reply.json(200, ACCEPTED)));
+        router = RouterUnderTest.builder().property("leadrouter.datasource.connect-timeout-ms", "1000").start();
+        try (quickBuyer) {
+            router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, quickBuyer.url("/leads")));
+            ScheduledExecutorService terminator = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger terminated = new AtomicInteger();
+            try (PostingClients clients = PostingClients.start(router, 2, SAMPLE_LEAD); Connection admin = router.connect()) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> quickBuyer.requestCount() >= 20);
+                // what an administrator's pg_terminate_backend (or a failover) does to every connection of the router
+                terminator.scheduleAtFixedRate(() -> terminated.addAndGet(terminateRouterConnections(admin)), 0, 200, TimeUnit.MILLISECONDS);
+                int before = quickBuyer.requestCount();
+                await().atMost(Duration.ofSeconds(30)).until(() -> terminated.get() >= 60 && quickBuyer.requestCount() >= before + 100);
+                terminator.shutdown();
+                assertTrue(terminator.awaitTermination(10, TimeUnit.SECONDS));
+                await().atMost(Duration.ofSeconds(10)).until(() -> clients.accepted().size() >= before + 20);
+                clients.close();
+                System.out.printf("terminations: %d connections cut, %d leads accepted, %d refused%n",
+                        terminated.get(), clients.accepted().size(), clients.refused());
+                assertEveryStoredLeadDeliveredOnceAndNoneDeadLettered(clients.accepted(), quickBuyer);
+            } finally {
+                terminator.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aTwentySecondOutageUnderLoadDeadLettersNothingAndDeliversEveryLeadOnce() throws Exception {
+        StubBuyer quickBuyer = StubBuyer.answering(Reply.after(Duration.ofMillis(20), Reply.json(200, ACCEPTED)));
+        startRouterOnAPostgresOfItsOwn();
+        router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, quickBuyer.url("/leads")));
+        try (quickBuyer; PostingClients clients = PostingClients.start(router, 2, SAMPLE_LEAD)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> quickBuyer.requestCount() >= 50);
+            postgres.stop();
+            // for twenty seconds the database is gone: intake refuses, deliveries hold
+            await().pollDelay(Duration.ofSeconds(1)).during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30))
+                    .until(() -> router.post("/leads", "application/json", SAMPLE_LEAD).statusCode() == 503);
+            postgres.start();
+            int acceptedBefore = clients.accepted().size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> clients.accepted().size() >= acceptedBefore + 20);
+            clients.close();
+            System.out.printf("outage: %d leads accepted, %d refused%n", clients.accepted().size(), clients.refused());
+            assertEveryStoredLeadDeliveredOnceAndNoneDeadLettered(clients.accepted(), quickBuyer);
+        }
+    }
+
+    private void assertEveryStoredLeadDeliveredOnceAndNoneDeadLettered(Set<String> accepted, StubBuyer quickBuyer) throws Exception {
+        EventBooks books = new EventBooks(router);
+        await().atMost(Duration.ofSeconds(60)).until(() -> books.leadsNotFinished() == 0);
+        assertEquals("", text("select coalesce(string_agg(failure::text, ' | '), '') from dead_letters"), "no lead was dead-lettered");
+        for (String leadId : accepted) {
+            assertEquals(1, router.count("select count(*) from leads where lead_id = '" + leadId + "'"), "accepted lead " + leadId + " stored");
+        }
+        long stored = books.leadsStored();
+        assertEquals(stored, router.count("select count(distinct lead_id) from recipient_events where event_type = 'recipient.delivered'"),
+                "every stored lead was delivered");
+        books.assertBuyerRequestsExplainedByAttempts(quickBuyer.requests());
+        assertEquals(stored, quickBuyer.requests().stream().map(r -> r.header("Idempotency-Key")).distinct().count());
+        assertEquals(stored, quickBuyer.requestCount(), "no lead reached the buyer twice");
+    }
+
+    /** A PostgreSQL this test may stop and start, and the router on it. */
+    private void startRouterOnAPostgresOfItsOwn() throws Exception {
         postgres = new EmbeddedPostgresService(RouterUnderTest.freePort(), Files.createTempDirectory("outage-postgres"));
         postgres.start();
         router = RouterUnderTest.builder()
                 .database(postgres.jdbcUrl())
                 .property("leadrouter.datasource.connect-timeout-ms", "1000")
                 .start();
+    }
+
+    private String text(String sql) throws Exception {
+        try (Connection connection = router.connect(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Terminates every session on the router's database but this one; answers how many. */
+    private static int terminateRouterConnections(Connection admin) {
+        try (Statement statement = admin.createStatement();
+                ResultSet rs = statement.executeQuery("""
+                        select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity
+                        where datname = current_database() and pid <> pg_backend_pid()""")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void intakeRefusesWith503AndDeliveriesInFlightFinishWhenTheDatabaseIsBack() throws Exception {
+        startRouterOnAPostgresOfItsOwn();
         router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, buyer.url("/leads"))
                 .replace("timeout_ms: 1500", "timeout_ms: 20000"));
         EventBooks books = new EventBooks(router);

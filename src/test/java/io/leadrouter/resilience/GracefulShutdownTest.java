@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SIGTERM: the router stops taking leads, lets its in-flight deliveries finish (and the queued
  * ones, time permitting), writes and publishes their events, and exits 0; whatever it had not got
- * to is walked by the next start.
+ * to is walked by the next start. A stop that cannot finish (a buyer that never answers) still
+ * ends within its bound, with exit code 75, and the next start resumes the work.
  */
 class GracefulShutdownTest {
 
@@ -84,6 +85,41 @@ class GracefulShutdownTest {
         assertEquals(accepted.size(), buyer.requestCount(), "each lead reached the buyer once");
         try (FirehoseReader firehose = new FirehoseReader(storage.eventsTopic())) {
             books.assertFirehoseMatchesTable(firehose.awaitDistinctEvents((int) books.eventsInTable(), Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void sigtermWithABuyerThatNeverAnswersEndsWithinTheBoundAndTheNextStartResumesTheLead() throws Exception {
+        String stuckBuyer = "rcp_StuckAtTheStop01";
+        try (StubBuyer neverAnswers = StubBuyer.answering(Reply.never(), Reply.json(200, ACCEPTED))) {
+            RouterUnderTest storage = RouterUnderTest.start();
+            storage.installBuyer("stuck.yaml", stuckBuyer, BuyerFiles.jsonBuyer(stuckBuyer, neverAnswers.url("/leads"))
+                    .replace("timeout_ms: 1500", "timeout_ms: 300000"));
+            storage.close();
+            // the bound is camel.main.shutdown-timeout + leadrouter.firehose.stop-grace-seconds: 6 s here
+            stopping = ForkedRouter.start(storage, Map.of("camel.main.shutdown-timeout", "4",
+                    "leadrouter.firehose.stop-grace-seconds", "2")).awaitBuyer(stuckBuyer);
+            String leadId = RouterUnderTest.read(stopping.postLead(SAMPLE_LEAD).body()).path("lead_id").asText();
+            await().atMost(Duration.ofSeconds(10)).until(() -> neverAnswers.requestCount() == 1);
+
+            long signalled = System.nanoTime();
+            int exit = stopping.terminate(Duration.ofSeconds(30));
+            Duration took = Duration.ofNanos(System.nanoTime() - signalled);
+            assertEquals(75, exit, "exit code of a stop cut at its bound; see " + stopping.log());
+            assertTrue(took.compareTo(Duration.ofSeconds(6 + 2)) <= 0, "ended " + took.toMillis() + " ms after SIGTERM (bound 6 s, 2 s for the JVM)");
+            assertTrue(logMentions("did not end within 6 s"), "the cut is logged; see " + stopping.log());
+            assertTrue(logMentions("lead " + leadId), "what was in flight is logged; see " + stopping.log());
+
+            next = ForkedRouter.start(storage, Map.of()).awaitBuyer(stuckBuyer);
+            EventBooks books = new EventBooks(storage);
+            await().atMost(Duration.ofSeconds(30)).until(() -> books.leadsNotFinished() == 0);
+            assertEquals(1, storage.count("select count(*) from recipient_events where event_type = 'recipient.delivered' and lead_id = '"
+                    + leadId + "'"), "the lead was delivered after the restart");
+            assertEquals(2, storage.count("select max((event -> 'metadata' ->> 'attempt_number')::int) from recipient_events where lead_id = '"
+                    + leadId + "'"), "the resumed attempt is attempt 2: the cut one counts");
+            assertEquals(2, neverAnswers.requestCount());
+            books.assertBuyerRequestsExplainedByAttempts(neverAnswers.requests());
+            next.kill(); // the books are read: no need to wait for a graceful stop
         }
     }
 
