@@ -62,8 +62,9 @@ public final class DeadLetters {
             failure.put("last_attempt", RecipientEvents.timestamp(attempt.startedAt()));
         }
         int attempts = attempt == null ? 0 : attempt.attemptNumber();
-        // the lead's walk waits for the database rather than go on without a trace of this buyer
-        DatabaseOutage.waitOut("dead letter of lead " + lead.leadId(), () -> true, () -> {
+        // the lead's walk waits for the database rather than go on without a trace of this buyer; a router
+        // that stops meanwhile leaves the lead unfinished, and the next start walks it again
+        DatabaseOutage.waitOut("dead letter of lead " + lead.leadId(), () -> exchange.getContext().getStatus().isStarted(), () -> {
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement insert = connection.prepareStatement(
                             "insert into dead_letters (lead_id, recipient_id, failure, attempts) values (?, ?, cast(? as jsonb), ?)")) {

@@ -51,11 +51,14 @@ public final class EventStore {
                 insert.executeBatch();
                 connection.commit();
             } catch (SQLException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback); // a broken connection: the insert's own failure is the one to report
+                }
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
+            // the pool gives the connection back with auto-commit on again
         }
     }
 

@@ -39,6 +39,11 @@ public final class EventWriter extends ServiceSupport {
     /** Queues an event; the future completes once it is in the table (or fails with the reason it is not). */
     public CompletableFuture<Void> append(ObjectNode event) {
         Pending pending = new Pending(event, new CompletableFuture<>());
+        if (!isRunAllowed()) {
+            // nobody would write it: fail now rather than leave the delivery waiting for ever
+            pending.written().completeExceptionally(new IllegalStateException("the event writer is stopped"));
+            return pending.written();
+        }
         try {
             queue.put(pending);
         } catch (InterruptedException e) {
