@@ -1,6 +1,8 @@
 package io.leadrouter.api;
 
 import io.leadrouter.intake.JsonResponses;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -23,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What the API's HTTP server needs beyond what {@code camel.server.*} configures: connections that
  * send nothing, or a request too slowly (a slowloris), are closed; every answer the server gives by
- * itself (unknown path 404, wrong method 405, body over {@code camel.server.maxBodySize} 413, a
- * fault 500, a request while the router starts or stops 503) has the API's JSON error shape.
+ * itself (unknown path 404, wrong method 405, body over {@code camel.server.maxBodySize} 413,
+ * headers too large 431, a malformed request 400, a fault 500, a request while the router starts or
+ * stops 503) has the API's JSON error shape.
  *
  * <p>Camel's platform-http server (Vert.x) creates its HTTP server from a Vert.x instance it finds
  * in the registry, and offers no hook for the server's connections: so the router binds a Vert.x
@@ -66,6 +69,7 @@ public final class HttpServerGuard {
 
     private HttpServer guarded(HttpServer server) {
         server.connectionHandler(this::opened);
+        server.invalidRequestHandler(HttpServerGuard::invalidRequest);
         HttpServer[] self = new HttpServer[1];
         self[0] = proxy(HttpServer.class, server, (method, args) -> {
             if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
@@ -104,6 +108,19 @@ public final class HttpServerGuard {
             return;
         }
         router.handle(request);
+    }
+
+    /** A request Vert.x could not decode (a head over its size limits, a malformed line): its status, in JSON, then close. */
+    private static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        if (cause instanceof TooLongHttpLineException) {
+            respond(request, 414, "request line is longer than the server accepts");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            respond(request, 431, "request headers are larger than the server accepts");
+        } else {
+            respond(request, 400, "malformed HTTP request");
+        }
+        request.response().close();
     }
 
     private static void answerErrorsInJson(Router router) {

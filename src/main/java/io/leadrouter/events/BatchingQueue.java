@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A queue emptied by its own threads in batches: each thread takes whatever is waiting (up to
@@ -19,6 +21,8 @@ import org.apache.camel.support.service.ServiceSupport;
  * put, never by two batches at the same time.
  */
 public final class BatchingQueue<T> extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingQueue.class);
 
     private final String name;
     private final int threads;
@@ -78,6 +82,11 @@ public final class BatchingQueue<T> extends ServiceSupport {
         workers.clear();
     }
 
+    /**
+     * A worker ends only when the queue is stopped and its lane is empty: whatever else happens
+     * (a batch writer that throws after all, a stray interrupt), the items behind would otherwise
+     * wait for ever for a writer that is gone.
+     */
     private void drain(BlockingQueue<T> queue) {
         List<T> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
@@ -90,8 +99,10 @@ public final class BatchingQueue<T> extends ServiceSupport {
                 queue.drainTo(batch, maxBatch - 1);
                 batchWriter.accept(batch);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                LOG.warn("{}: interrupted while running; goes on", Thread.currentThread().getName());
+            } catch (RuntimeException | Error e) {
+                LOG.error("{}: a batch of {} failed in its writer; goes on with the next", Thread.currentThread().getName(),
+                        batch.size(), e);
             } finally {
                 batch.clear();
             }

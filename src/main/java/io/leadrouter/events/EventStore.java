@@ -50,6 +50,10 @@ public final class EventStore {
                 }
                 insert.executeBatch();
                 connection.commit();
+            } catch (AssertionError driverFault) {
+                // pgjdbc's executeBatch throws this on a connection terminated under it (the cause says so):
+                // a failure like any other, so that an outage is waited out, not the writer thread ended
+                throw new SQLException("the batch insert failed: " + driverFault.getMessage(), driverFault);
             } catch (SQLException e) {
                 try {
                     connection.rollback();

@@ -50,7 +50,7 @@ public final class LeadParser {
                 .maxNameLength(limits.maxStringLength())
                 // sign, point and exponent besides the digits; the digits themselves are checked after reading
                 .maxNumberLength(2 * limits.maxNumberDigits() + 8)
-                .maxDocumentLength(limits.maxBodyBytes())
+                .maxDocumentLength(limits.maxBodyBytes()) // in characters here: the bytes were counted before
                 .build()).build();
         // a JSON value followed by anything else is not JSON either: "{...} trailing" is refused, not truncated
         this.reader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -66,10 +66,11 @@ public final class LeadParser {
             throw new InvalidLeadException(413, "lead is " + body.length + " bytes, more than the limit of "
                     + limits.maxBodyBytes() + " bytes");
         }
-        if (body == null || strictUtf8(body).isBlank()) {
+        String text = body == null ? "" : strictUtf8(body);
+        if (text.isBlank()) {
             throw new InvalidLeadException(400, "request body is empty: send the lead as a JSON object");
         }
-        JsonNode node = read(body);
+        JsonNode node = read(text);
         if (!(node instanceof ObjectNode lead)) {
             throw new InvalidLeadException(400, "lead must be a JSON object, got " + kind(node));
         }
@@ -94,15 +95,26 @@ public final class LeadParser {
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer bytes = ByteBuffer.wrap(body);
         try {
-            return decoder.decode(bytes).toString();
+            String text = decoder.decode(bytes).toString();
+            if (text.indexOf('\u0000') >= 0) {
+                // valid UTF-8, but JSON never has a raw zero byte: this is UTF-16 or UTF-32
+                throw new InvalidLeadException(400, "body is not valid UTF-8 JSON: it has zero bytes (UTF-16 or UTF-32?)");
+            }
+            return text;
         } catch (CharacterCodingException e) {
             throw new InvalidLeadException(400, "body is not valid UTF-8: bad byte sequence at byte " + bytes.position());
         }
     }
 
-    private JsonNode read(byte[] body) throws InvalidLeadException {
+    /**
+     * Reads the text decoded as UTF-8, not the bytes: from bytes Jackson would detect UTF-16 or
+     * UTF-32 by their zero bytes (valid UTF-8 too) and accept a lead in another encoding.
+     */
+    private JsonNode read(String body) throws InvalidLeadException {
         try {
-            try (JsonParser parser = boundedFactory.createParser(body)) {
+            // RFC 8259 lets a parser ignore a byte order mark
+            String json = body.startsWith("\uFEFF") ? body.substring(1) : body;
+            try (JsonParser parser = boundedFactory.createParser(json)) {
                 return reader.readTree(parser);
             }
         } catch (StreamConstraintsException e) {
