@@ -313,6 +313,14 @@ final class HostileInputs {
                 });
     }
 
+    /** A lead without an id of its own in UTF-16 or UTF-32, without a byte order mark: JSON text that is not UTF-8. */
+    static Arbitrary<Body> leadsInWideEncodings() {
+        return Combinators.combine(Arbitraries.of("Ann", "Bob", "Zoë", "李"),
+                        Arbitraries.of("UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE"))
+                .as((name, encoding) -> new Body("lead in " + encoding,
+                        ("{\"first_name\":\"" + name + "\",\"zip\":\"73301\"}").getBytes(Charset.forName(encoding))));
+    }
+
     /** Leads padded to sizes around the lead limit, and (for HTTP) beyond the server's own limit. */
     private static Arbitrary<Body> sizedBodies(boolean serverSized) {
         List<Integer> sizes = new ArrayList<>(List.of(MAX_LEAD_BYTES - 1, MAX_LEAD_BYTES, MAX_LEAD_BYTES + 1, 600_000));
