@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One lead never fails its neighbours: a batch the database refuses for a reason other than an
  * outage is written again lead by lead, and only the lead refused on its own is refused. While the
- * database is unreachable, leads are refused at once (503) rather than each waiting out the pool's
- * connection timeout; one batch a second probes whether it is back.
+ * database is unreachable (the pool has no connection to give), leads are refused at once (503)
+ * rather than each waiting out the pool's connection timeout; one batch a second probes whether it
+ * is back. A connection cut under a batch fails that batch alone.
  */
 public final class LeadInserts extends ServiceSupport {
 
@@ -88,7 +89,9 @@ public final class LeadInserts extends ServiceSupport {
             outcomes = store.insertAll(batch.stream().map(Pending::lead).toList());
         } catch (SQLException | RuntimeException e) {
             if (DatabaseOutage.isOutage(e)) {
-                markOutage(e);
+                if (e instanceof SQLTransientConnectionException) {
+                    markOutage(e); // the pool had no connection to give: the database is away, not one connection cut
+                }
                 batch.forEach(p -> p.stored().completeExceptionally(e));
             } else if (batch.size() > 1) {
                 batch.forEach(p -> write(List.of(p))); // find the lead the database refuses; store the others

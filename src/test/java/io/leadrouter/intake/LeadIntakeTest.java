@@ -107,7 +107,7 @@ class LeadIntakeTest {
     @Test
     void bodyThatIsNotJson() {
         assertRefused("application/json", "not json", 400,
-                "body is not valid JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') at line 1, column 5");
+                "body is not valid JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') at line 1, column 4");
     }
 
     @Test
@@ -288,7 +288,7 @@ class LeadIntakeTest {
             });
             Header error = found.get().headers().lastHeader("leadrouter-error");
             assertNotNull(error, "the invalid record carries a leadrouter-error header");
-            assertEquals("body is not valid JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') at line 1, column 5",
+            assertEquals("body is not valid JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') at line 1, column 4",
                     new String(error.value(), StandardCharsets.UTF_8));
         }
         Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
