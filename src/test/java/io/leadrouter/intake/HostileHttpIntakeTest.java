@@ -1,10 +1,10 @@
 package io.leadrouter.intake;
 
 import static io.leadrouter.testing.BuyerFiles.ACCEPTED;
+import static io.leadrouter.testing.JsonErrors.assertJsonError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.leadrouter.testing.BuyerFiles;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
@@ -224,15 +224,6 @@ class HostileHttpIntakeTest {
         } catch (IOException reset) {
             // closed with a reset: closed all the same
         }
-    }
-
-    private static void assertJsonError(HttpResponse<String> response, int status, String problem) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                response.headers().toString());
-        JsonNode error = RouterUnderTest.read(response.body());
-        assertEquals(problem, error.path("error").asText(), response.body());
-        assertEquals(status, error.path("status").asInt(), response.body());
     }
 
     private static HttpResponse<String> post(byte[] body) {

@@ -4,6 +4,7 @@ import static io.leadrouter.testing.BuyerFiles.ACCEPTED;
 import static io.leadrouter.testing.BuyerFiles.SAMPLE_LEAD;
 import static io.leadrouter.testing.RouterUnderTest.count;
 import static io.leadrouter.testing.RouterUnderTest.ofType;
+import static io.leadrouter.testing.JsonErrors.assertJsonError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -338,12 +339,7 @@ class LeadIntakeTest {
 
         HttpResponse<String> response = router.post("/leads", contentType, body);
 
-        assertEquals(status, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                response.headers().toString());
-        JsonNode error = RouterUnderTest.read(response.body());
-        assertEquals(problem, error.path("error").asText(), response.body());
-        assertEquals(status, error.path("status").asInt(), response.body());
+        assertJsonError(response, status, problem);
         // nothing stored at once, and nothing follows later (no event, no delivery)
         assertEquals(before, snapshot());
         Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
