@@ -151,9 +151,13 @@ public final class FirehoseRelay extends ServiceSupport {
         if (ids.isEmpty()) {
             return 0;
         }
-        Exchange sent = producer.send(kafkaUri, exchange -> exchange.getMessage().setBody(records));
-        if (sent.getException() != null) {
-            throw new FirehoseUnavailableException(records.size(), sent.getException());
+        // The first record alone, then the rest. Sent together while Kafka is away, each record waits up to
+        // maxBlockMs for the topic's metadata and fails in turn; if the broker came back meanwhile, a lead's
+        // later event would land before its earlier one (which goes again with the retried batch). Once
+        // the first is acknowledged the broker is there, and the rest go in order (idempotent producer).
+        send(records.subList(0, 1));
+        if (records.size() > 1) {
+            send(records.subList(1, records.size()));
         }
         try (PreparedStatement delete = leaderConnection.prepareStatement("delete from firehose_outbox where id = any(?)")) {
             delete.setArray(1, leaderConnection.createArrayOf("bigint", ids.toArray()));
@@ -164,6 +168,13 @@ public final class FirehoseRelay extends ServiceSupport {
             paused = false;
         }
         return ids.size();
+    }
+
+    private void send(List<Message> records) {
+        Exchange sent = producer.send(kafkaUri, exchange -> exchange.getMessage().setBody(List.copyOf(records)));
+        if (sent.getException() != null) {
+            throw new FirehoseUnavailableException(records.size(), sent.getException());
+        }
     }
 
     /** Whether this instance publishes the firehose now (taking the lock if it is free). */
