@@ -50,7 +50,7 @@ import javax.xml.xpath.XPathFactory;
 
 /**
  * Turns one buyer file into a validated {@link Buyer}: reads the YAML, checks it against
- * {@code buyers/buyer.schema.yaml}, fills in the defaults, checks the rules a schema cannot
+ * {@code schema/buyer.schema.json}, fills in the defaults, checks the rules a schema cannot
  * express, and builds the Buyer. A file with problems is refused as a whole with all of them
  * listed ({@link BuyerFileException}); nothing is guessed or half-loaded.
  *
@@ -69,15 +69,15 @@ public final class BuyerFileParser {
             // a key written twice is a mistake, not "the last one wins"
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private final BuyerSchemaValidator validator;
+    private final BuyerFileSchema schema;
 
     /** Uses the buyer file schema from the classpath. */
     public BuyerFileParser() {
-        this(new BuyerSchemaValidator());
+        this(new BuyerFileSchema());
     }
 
-    public BuyerFileParser(BuyerSchemaValidator validator) {
-        this.validator = validator;
+    public BuyerFileParser(BuyerFileSchema schema) {
+        this.schema = schema;
     }
 
     /**
@@ -86,8 +86,8 @@ public final class BuyerFileParser {
      */
     public Buyer parse(Path file) throws BuyerFileException {
         ObjectNode written = read(file);
-        List<String> problems = new ArrayList<>(validator.validate(written));
-        ObjectNode document = validator.withDefaults(written);
+        List<String> problems = new ArrayList<>(schema.validate(written));
+        ObjectNode document = schema.withDefaults(written);
         defaultResponseType(document);
         // the rules tolerate ill-typed fields (the schema has reported those), so all problems come out at once
         problems.addAll(new Rules(document).check());

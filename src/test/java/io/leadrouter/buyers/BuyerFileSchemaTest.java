@@ -1,18 +1,19 @@
 package io.leadrouter.buyers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BuyerSchemaValidatorTest {
+class BuyerFileSchemaTest {
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -27,12 +28,12 @@ class BuyerSchemaValidatorTest {
             price: 10
             """;
 
-    private final BuyerSchemaValidator validator = new BuyerSchemaValidator();
+    private final BuyerFileSchema schema = new BuyerFileSchema();
 
     @Test
     void everyFieldOfTheSchemaIsDocumented() {
         List<String> undocumented = new ArrayList<>();
-        collectUndocumented(validator.schema(), "", undocumented);
+        collectUndocumented(schema.schema(), "", undocumented);
         assertEquals(List.of(), undocumented);
     }
 
@@ -40,17 +41,17 @@ class BuyerSchemaValidatorTest {
     void minimalDocumentWithDefaultsIsStillValid() throws Exception {
         ObjectNode document = (ObjectNode) YAML.readTree(MINIMAL);
 
-        ObjectNode withDefaults = validator.withDefaults(document);
+        ObjectNode withDefaults = schema.withDefaults(document);
 
-        assertEquals(List.of(), validator.validate(document));
-        assertEquals(List.of(), validator.validate(withDefaults), "the schema's own defaults must satisfy the schema");
+        assertEquals(List.of(), schema.validate(document));
+        assertEquals(List.of(), schema.validate(withDefaults), "the schema's own defaults must satisfy the schema");
     }
 
     @Test
     void defaultsFillNestedSectionsAndListItems() throws Exception {
         ObjectNode document = (ObjectNode) YAML.readTree(MINIMAL + "credentials:\n  - header: X-Key-Ref\n    env: KEY\n");
 
-        ObjectNode withDefaults = validator.withDefaults(document);
+        ObjectNode withDefaults = schema.withDefaults(document);
 
         assertEquals(3, withDefaults.at("/retry/max_attempts").intValue());
         assertEquals("POST", withDefaults.at("/endpoint/method").textValue());
@@ -62,7 +63,7 @@ class BuyerSchemaValidatorTest {
     }
 
     @Test
-    void allProblemsAreReturnedInSchemaOrderThenUnknownFields() throws Exception {
+    void allProblemsAreReturnedFieldsInSchemaOrderThenMissingThenUnknownFields() throws Exception {
         JsonNode document = YAML.readTree("""
                 colour: blue
                 id: nope
@@ -80,41 +81,55 @@ class BuyerSchemaValidatorTest {
 
         assertEquals(List.of(
                 "id: must match ^rcp_[A-Za-z0-9]{4,32}$",
-                "name: is required",
                 "enabled: must be true or false",
-                "endpoint.url: is required",
                 "endpoint.timeout_ms: must be at least 1",
+                "endpoint.url: is required",
                 "mapping[0]: must be a mapping",
                 "mapping[1].value: must be a string, a number or a boolean",
                 "price: must be at least 0",
-                "retry.max_delay_ms: is too large",
-                "colour: unknown field"), validator.validate(document));
+                "retry.max_delay_ms: must be at most 9223372036854775807",
+                "name: is required",
+                "colour: unknown field"), schema.validate(document));
     }
 
     @Test
     void fieldWrittenWithoutValueCountsAsAbsent() throws Exception {
         JsonNode document = YAML.readTree(MINIMAL.replace("name: Minimal Buyer", "name:"));
 
-        assertEquals(List.of("name: is required"), validator.validate(document));
+        assertEquals(List.of("name: is required"), schema.validate(document));
     }
 
     @Test
     void enumMatchesIgnoringCase() throws Exception {
         JsonNode document = YAML.readTree(MINIMAL + "format: Xml\n");
 
-        assertEquals(List.of(), validator.validate(document));
+        assertEquals(List.of(), schema.validate(document));
+    }
+
+    @Test
+    void enumStillRefusesOtherValues() throws Exception {
+        JsonNode document = YAML.readTree(MINIMAL + "format: Xmls\n");
+
+        assertEquals(List.of("format: must be one of json, form, xml"), schema.validate(document));
+    }
+
+    @Test
+    void listShorterThanMinItemsAndNestedNullFields() throws Exception {
+        JsonNode document = YAML.readTree(MINIMAL + "response:\n  accepted_status: []\n  payout:\n");
+
+        assertEquals(List.of("response.accepted_status: must not be empty"), schema.validate(document));
     }
 
     @Test
     void mapSchemaChecksEveryValue() throws Exception {
         JsonNode document = YAML.readTree(MINIMAL + "headers:\n  X-One: one\n  X-Two: [2]\n");
 
-        assertEquals(List.of("headers.X-Two: must be a string"), validator.validate(document));
+        assertEquals(List.of("headers.X-Two: must be a string"), schema.validate(document));
     }
 
     @Test
     void objectsWithoutAdditionalPropertiesAcceptAnyField() throws Exception {
-        BuyerSchemaValidator open = new BuyerSchemaValidator(YAML.readTree("""
+        BuyerFileSchema open = new BuyerFileSchema(YAML.readTree("""
                 type: object
                 required: [a]
                 properties:
@@ -125,25 +140,10 @@ class BuyerSchemaValidatorTest {
     }
 
     @Test
-    void unsupportedSchemaKeywordFailsAtConstruction() throws Exception {
-        JsonNode schema = YAML.readTree("""
-                type: object
-                properties:
-                  code:
-                    type: string
-                    maxLength: 3
-                """);
+    void theSchemaOnTheClasspathIsTheOneEditorsUse() throws Exception {
+        JsonNode inRepository = new ObjectMapper().readTree(Path.of("schema/buyer.schema.json").toFile());
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BuyerSchemaValidator(schema));
-        assertEquals("buyer schema: code: unsupported keyword 'maxLength'", e.getMessage());
-    }
-
-    @Test
-    void unsupportedSchemaTypeFailsAtConstruction() throws Exception {
-        JsonNode schema = YAML.readTree("type: object\nproperties:\n  when: {type: date}\n");
-
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BuyerSchemaValidator(schema));
-        assertEquals("buyer schema: when: unsupported type 'date'", e.getMessage());
+        assertEquals(inRepository, schema.schema());
     }
 
     /** Every property, at any depth, needs a title and a description: the schema is the file format's documentation. */
