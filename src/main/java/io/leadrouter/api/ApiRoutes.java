@@ -17,8 +17,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.model.rest.RestParamType;
 
-/** The read and operations side of the HTTP API: events of a lead, dead letters, buyers. */
+/**
+ * The HTTP API in Camel's REST DSL: intake ({@code POST /leads}) and the read and operations side
+ * (events of a lead, dead letters, buyers), with its OpenAPI document at {@code GET /openapi.json}.
+ * Every answer, an error included, is JSON in the shape of {@link JsonResponses}.
+ */
 public final class ApiRoutes extends RouteBuilder {
 
     private final ObjectMapper json = EventJson.mapper();
@@ -29,17 +35,47 @@ public final class ApiRoutes extends RouteBuilder {
                 .log(org.apache.camel.LoggingLevel.ERROR, "API request failed: ${exception.message}")
                 .process(e -> JsonResponses.error(e, 503, "the router could not answer: " + rootMessage(e)));
 
-        from("platform-http:/leads/{leadId}/events?httpMethodRestrict=GET").routeId("api-lead-events")
-                .process(this::leadEvents);
+        // Binding off: intake reads the request's raw bytes and checks content type, encoding and
+        // limits itself. No consumes/produces either: Vert.x would answer 415/406 itself, not intake.
+        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
+                .apiContextPath("/openapi.json").apiContextRouteId("api-openapi")
+                .apiProperty("api.title", "Lead Router").apiProperty("api.version", "1")
+                .apiProperty("api.description", "Leads in; their events, dead letters and buyers out. "
+                        + "Every error is {\"error\": \"...\", \"status\": N}.");
 
-        from("platform-http:/dead-letters?httpMethodRestrict=GET").routeId("api-dead-letters")
+        // the id names the operation in the OpenAPI document, the routeId its route (for Hawtio)
+        rest("/leads").tag("leads")
+                .post().id("intake-http").routeId("intake-http").description("Take in a lead (a JSON object): stored, then routed")
+                    .param().name("body").type(RestParamType.body).description("the lead, a JSON object").endParam()
+                    .responseMessage().code(202).message("stored; the body gives its lead_id").endResponseMessage()
+                    .responseMessage().code(400).message("not a valid lead, or over a limit").endResponseMessage()
+                    .responseMessage().code(409).message("the lead_id is already used for a different lead").endResponseMessage()
+                    .responseMessage().code(413).message("the body is too large").endResponseMessage()
+                    .responseMessage().code(415).message("not a JSON content type").endResponseMessage()
+                    .responseMessage().code(503).message("the lead store is unavailable, or the router is starting or stopping").endResponseMessage()
+                    .to("direct:intake-http")
+                .get("/{leadId}/events").id("api-lead-events").routeId("api-lead-events").description("The lead's events, oldest first")
+                    .responseMessage().code(404).message("no such lead").endResponseMessage()
+                    .to("direct:api-lead-events");
+        rest("/dead-letters").tag("dead letters")
+                .get().id("api-dead-letters").routeId("api-dead-letters").description("Dead letters not yet replayed, oldest first")
+                    .to("direct:api-dead-letters")
+                .post("/{id}/replay").id("api-dead-letter-replay").routeId("api-dead-letter-replay").description("Send the lead to that buyer again")
+                    .responseMessage().code(202).message("replaying").endResponseMessage()
+                    .responseMessage().code(404).message("no pending dead letter").endResponseMessage()
+                    .responseMessage().code(409).message("the buyer is gone, or the lead was sold meanwhile").endResponseMessage()
+                    .to("direct:api-dead-letter-replay");
+        rest("/buyers").tag("buyers")
+                .get().id("api-buyers").routeId("api-buyers").description("Buyers in force, and every buyer file with its problem if any")
+                    .to("direct:api-buyers");
+
+        // each direct route is inlined into its REST operation's route (camel.rest.inline-routes)
+        from("direct:intake-http").process("httpLeadIntake");
+        from("direct:api-lead-events").process(this::leadEvents);
+        from("direct:api-dead-letters")
                 .process(e -> JsonResponses.respond(e, 200, lookup(DeadLetters.class, "deadLetters").listPending()));
-
-        from("platform-http:/dead-letters/{id}/replay?httpMethodRestrict=POST").routeId("api-dead-letter-replay")
-                .process(this::replay);
-
-        from("platform-http:/buyers?httpMethodRestrict=GET").routeId("api-buyers")
-                .process(this::buyers);
+        from("direct:api-dead-letter-replay").process(this::replay);
+        from("direct:api-buyers").process(this::buyers);
     }
 
     private void leadEvents(Exchange exchange) throws Exception {
