@@ -70,14 +70,21 @@ public final class BuyerFileParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private final BuyerFileSchema schema;
+    private final BuyerFilePlaceholders placeholders;
 
-    /** Uses the buyer file schema from the classpath. */
+    /** Uses the buyer file schema from the classpath, and takes every value as written. */
     public BuyerFileParser() {
-        this(new BuyerFileSchema());
+        this(BuyerFilePlaceholders.NONE);
     }
 
-    public BuyerFileParser(BuyerFileSchema schema) {
+    /** Uses the buyer file schema from the classpath, and resolves property placeholders in the values. */
+    public BuyerFileParser(BuyerFilePlaceholders placeholders) {
+        this(new BuyerFileSchema(), placeholders);
+    }
+
+    public BuyerFileParser(BuyerFileSchema schema, BuyerFilePlaceholders placeholders) {
         this.schema = schema;
+        this.placeholders = placeholders;
     }
 
     /**
@@ -86,7 +93,8 @@ public final class BuyerFileParser {
      */
     public Buyer parse(Path file) throws BuyerFileException {
         ObjectNode written = read(file);
-        List<String> problems = new ArrayList<>(schema.validate(written));
+        List<String> problems = new ArrayList<>(placeholders.resolve(written));
+        problems.addAll(schema.validate(written));
         ObjectNode document = schema.withDefaults(written);
         defaultResponseType(document);
         // the rules tolerate ill-typed fields (the schema has reported those), so all problems come out at once

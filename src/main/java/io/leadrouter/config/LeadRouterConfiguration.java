@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.api.HttpServerGuard;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
+import io.leadrouter.buyers.BuyerFilePlaceholders;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRoutes;
 import io.leadrouter.buyers.InitialBuyerScan;
@@ -132,7 +133,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         BuyerCatalog catalog = new BuyerCatalog();
         registry.bind("buyerCatalog", catalog);
         BuyerFileWatcher watcher = new BuyerFileWatcher(
-                Path.of(settings.text("leadrouter.buyers.dir", "buyers")), new BuyerFileParser(), catalog,
+                Path.of(settings.text("leadrouter.buyers.dir", "buyers")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
                 new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds", 30),
                         settings.integer("leadrouter.delivery.concurrency-per-buyer", 20)), secrets);
         registry.bind("buyerFileWatcher", watcher);

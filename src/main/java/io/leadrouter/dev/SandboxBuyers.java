@@ -52,7 +52,7 @@ public final class SandboxBuyers extends ServiceSupport {
         executor = Executors.newFixedThreadPool(8);
         server.setExecutor(executor);
         server.start();
-        LOG.info("Sandbox buyers listen on http://{}:{}/sandbox/{{accept,reject,fail,slow}}", host, port());
+        LOG.info("Sandbox buyers listen on http://{}:{}/sandbox/{accept,reject,fail,slow}", host, port());
     }
 
     @Override

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the firehose from the outbox ({@code firehose_outbox}, filled by the database in the
  * same transaction as each event): reads the oldest waiting events, sends them to Kafka as one
- * batch (key lead_id, value the event JSON as stored), and deletes them from the outbox once Kafka
+ * batch (key lead_id, value the event JSON as stored, headers event_type, recipient_id, lead_id
+ * and content-type), and deletes them from the outbox once Kafka
  * has acknowledged every one. While Kafka is down the events wait in the outbox, and the relay
  * catches up by itself when it returns, in order and with their original event_ids. An event may
  * reach the topic twice (acknowledged, then the router stopped before the delete): consumers
@@ -39,7 +40,8 @@ public final class FirehoseRelay extends ServiceSupport {
     private static final long LEADER_LOCK = 0x66697265686f7365L;
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     private static final String NEXT_BATCH = """
-            select o.id, e.lead_id, e.event::text from firehose_outbox o join recipient_events e on e.seq = o.event_seq
+            select o.id, e.lead_id, e.event::text, e.event_type, e.recipient_id
+            from firehose_outbox o join recipient_events e on e.seq = o.event_seq
             order by o.id limit ?""";
 
     private final DataSource dataSource;
@@ -73,11 +75,12 @@ public final class FirehoseRelay extends ServiceSupport {
     /**
      * The firehose's camel-kafka endpoint: every record acknowledged by all in-sync replicas, in
      * order even when the client retries (idempotent producer), and a broker that is away noticed
-     * within seconds rather than the client's default minutes.
+     * within seconds rather than the client's default minutes. Each record of a batch carries its
+     * own headers (by default camel-kafka would give every record the batch's headers).
      */
     public static String kafkaUri(String topic) {
         return "kafka:" + topic + "?requestRequiredAcks=all&enableIdempotence=true&maxInFlightRequest=5"
-                + "&maxBlockMs=5000&requestTimeoutMs=5000&deliveryTimeoutMs=10000";
+                + "&maxBlockMs=5000&requestTimeoutMs=5000&deliveryTimeoutMs=10000&batchWithIndividualHeaders=true";
     }
 
     /** New events are in the outbox: publish them now rather than at the next poll. */
@@ -141,10 +144,7 @@ public final class FirehoseRelay extends ServiceSupport {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getLong(1));
-                    Message record = new DefaultMessage(context);
-                    record.setHeader("kafka.KEY", rs.getString(2));
-                    record.setBody(rs.getString(3));
-                    records.add(record);
+                    records.add(record(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
                 }
             }
         }
@@ -175,6 +175,20 @@ public final class FirehoseRelay extends ServiceSupport {
         if (sent.getException() != null) {
             throw new FirehoseUnavailableException(records.size(), sent.getException());
         }
+    }
+
+    /** One Kafka record: its headers let consumers filter by event type, buyer or lead without parsing the value. */
+    private Message record(String leadId, String eventJson, String eventType, String recipientId) {
+        Message record = new DefaultMessage(context);
+        record.setHeader("kafka.KEY", leadId);
+        record.setHeader("event_type", eventType);
+        if (recipientId != null) {
+            record.setHeader("recipient_id", recipientId);
+        }
+        record.setHeader("lead_id", leadId);
+        record.setHeader("content-type", "application/json");
+        record.setBody(eventJson);
+        return record;
     }
 
     /** Whether this instance publishes the firehose now (taking the lock if it is free). */

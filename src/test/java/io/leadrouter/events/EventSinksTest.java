@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,12 @@ class EventSinksTest {
             for (int i = 0; i < records.size(); i++) {
                 assertEquals(leadId, records.get(i).key(), "keyed by lead_id");
                 assertEquals(table.get(i), records.get(i).event(), "the same event in both sinks");
+                JsonNode event = table.get(i);
+                assertEquals(Map.of("event_type", event.path("event_type").asText(),
+                                "recipient_id", event.path("recipient").path("id").asText(),
+                                "lead_id", leadId,
+                                "content-type", "application/json"),
+                        records.get(i).headers(), "headers to filter on without parsing the value");
             }
         }
     }
