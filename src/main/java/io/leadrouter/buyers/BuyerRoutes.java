@@ -20,7 +20,7 @@ import org.apache.camel.spi.ThreadPoolProfile;
 
 /**
  * Adds, replaces and removes exactly one buyer's route, made from the {@code buyer-delivery}
- * template. Camel's own route reload cannot do this for templated routes (see DESIGN.md).
+ * template. Camel's own route reload cannot add or remove one templated route (Camel 4.18 and 4.22 alike).
  */
 public final class BuyerRoutes {
 
