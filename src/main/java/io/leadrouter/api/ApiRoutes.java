@@ -9,10 +9,10 @@ import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.delivery.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpEndpoints;
-import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.intake.JsonResponses;
 import io.leadrouter.intake.LeadIds;
+import io.leadrouter.support.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -27,7 +27,7 @@ import org.apache.camel.model.rest.RestParamType;
  */
 public final class ApiRoutes extends RouteBuilder {
 
-    private final ObjectMapper json = EventJson.mapper();
+    private final ObjectMapper json = Json.MAPPER;
 
     @Override
     public void configure() {

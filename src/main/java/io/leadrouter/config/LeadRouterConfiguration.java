@@ -19,7 +19,6 @@ import io.leadrouter.delivery.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.events.EventEmitter;
-import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.events.EventWriter;
 import io.leadrouter.events.FirehoseRelay;
@@ -45,6 +44,7 @@ import org.apache.camel.spi.Registry;
 import io.leadrouter.dev.EmbeddedKafkaService;
 import io.leadrouter.dev.EmbeddedPostgresService;
 import io.leadrouter.dev.SandboxBuyers;
+import io.leadrouter.support.Json;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
@@ -120,7 +120,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource, String brokers)
             throws Exception {
         Registry registry = context.getRegistry();
-        ObjectMapper json = EventJson.mapper();
+        ObjectMapper json = Json.MAPPER;
         Clock clock = Clock.systemUTC();
         ProducerTemplate producer = context.createProducerTemplate();
         SecretResolver secrets = registry.lookupByNameAndType("secretResolver", SecretResolver.class);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leadrouter.events.EventJson;
+import io.leadrouter.support.Json;
 import io.leadrouter.testing.SharedServices;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,7 +43,7 @@ class LeadInsertsTest {
         dataSource.setUser("postgres");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         // one writer, large batches: concurrent callers share a batch
-        inserts = new LeadInserts(new LeadStore(dataSource, EventJson.mapper(), "test"), 1, 200);
+        inserts = new LeadInserts(new LeadStore(dataSource, Json.MAPPER, "test"), 1, 200);
         inserts.start();
     }
 
@@ -98,7 +98,7 @@ class LeadInsertsTest {
     }
 
     private static Lead lead(String leadId, String firstName) {
-        ObjectNode payload = EventJson.mapper().createObjectNode().put("first_name", firstName);
+        ObjectNode payload = Json.MAPPER.createObjectNode().put("first_name", firstName);
         return new Lead(leadId, payload, Instant.now());
     }
 
