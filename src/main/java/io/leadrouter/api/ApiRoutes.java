@@ -12,6 +12,7 @@ import io.leadrouter.delivery.HttpEndpoints;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.intake.JsonResponses;
 import io.leadrouter.intake.LeadIds;
+import io.leadrouter.support.Causes;
 import io.leadrouter.support.Json;
 import java.nio.file.Path;
 import java.util.Map;
@@ -139,10 +140,7 @@ public final class ApiRoutes extends RouteBuilder {
     }
 
     private static String rootMessage(Exchange exchange) {
-        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        while (t != null && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Causes.root(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         return t == null ? "unknown error" : t.getClass().getSimpleName();
     }
 }

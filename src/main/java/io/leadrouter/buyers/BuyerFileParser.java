@@ -21,6 +21,7 @@ import io.leadrouter.buyers.Buyer.ResponseType;
 import io.leadrouter.buyers.Buyer.RetryPolicy;
 import io.leadrouter.buyers.Buyer.Transform;
 import io.leadrouter.delivery.FailureReason;
+import io.leadrouter.support.Causes;
 import io.leadrouter.support.Json;
 import io.leadrouter.support.Money;
 import java.io.CharConversionException;
@@ -135,7 +136,7 @@ public final class BuyerFileParser {
 
     /** The YAML parser's own problem and where it is, for example {@code could not find expected ':' (line 4, column 1)}. */
     private static String describeYamlError(JsonProcessingException e) {
-        if (hasCause(e, CharConversionException.class)) {
+        if (Causes.has(e, CharConversionException.class)) {
             return "not UTF-8 text" + position(e.getLocation());
         }
         // SnakeYAML's messages span several lines (context, snippet, problem): keep the problem and its position
@@ -148,15 +149,6 @@ public final class BuyerFileParser {
 
     private static String position(JsonLocation location) {
         return location == null || location.getLineNr() < 1 ? "" : position(location.getLineNr(), location.getColumnNr());
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String position(int line, int column) {
