@@ -108,7 +108,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
 
         String sandbox = settings.text("leadrouter.sandbox.enabled", "auto");
         if (sandbox.equals("true") || (sandbox.equals("auto") && embedded)) {
-            SandboxBuyers buyers = new SandboxBuyers(
+            SandboxBuyers buyers = new SandboxBuyers(context,
                     settings.text("leadrouter.sandbox.host", "127.0.0.1"),
                     settings.integer("leadrouter.sandbox.port", 8089));
             context.addService(buyers, true, true);
@@ -146,7 +146,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.integer("leadrouter.firehose.poll-ms", 500)),
                 Duration.ofSeconds(settings.integer("leadrouter.firehose.stop-grace-seconds", 10)));
         context.addService(relay, true, true);
-        EventWriter eventWriter = new EventWriter(eventStore, relay,
+        EventWriter eventWriter = new EventWriter(context, eventStore, relay,
                 settings.integer("leadrouter.events.max-batch", 500), settings.integer("leadrouter.events.queue-capacity", 50_000),
                 settings.integer("leadrouter.events.writers", 4));
         context.addService(eventWriter, true, true);
@@ -155,7 +155,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("eventStore", eventStore);
 
         LeadStore leads = new LeadStore(dataSource, json, presence.instanceId());
-        LeadInserts inserts = new LeadInserts(leads, settings.integer("leadrouter.intake.writers", 2),
+        LeadInserts inserts = new LeadInserts(context, leads, settings.integer("leadrouter.intake.writers", 2),
                 settings.integer("leadrouter.intake.max-batch", 200));
         context.addService(inserts, true, true);
         LeadDispatcher dispatcher = new LeadDispatcher(producer);
@@ -167,7 +167,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("leadStore", leads);
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
-        LeadCompletions completions = new LeadCompletions(dataSource);
+        LeadCompletions completions = new LeadCompletions(context, dataSource);
         context.addService(completions, true, true);
         LeadHistory history = new LeadHistory(dataSource, catalog);
         registry.bind("leadWalk", new LeadWalk(history, catalog, completions));

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +36,7 @@ class LeadInsertsTest {
     private static final ExecutorService CALLERS = Executors.newFixedThreadPool(16);
     private static PGSimpleDataSource dataSource;
     private static LeadInserts inserts;
+    private static CamelContext camel;
 
     @BeforeAll
     static void start() {
@@ -43,13 +46,16 @@ class LeadInsertsTest {
         dataSource.setUser("postgres");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         // one writer, large batches: concurrent callers share a batch
-        inserts = new LeadInserts(new LeadStore(dataSource, Json.MAPPER, "test"), 1, 200);
+        camel = new DefaultCamelContext();
+        camel.start();
+        inserts = new LeadInserts(camel, new LeadStore(dataSource, Json.MAPPER, "test"), 1, 200);
         inserts.start();
     }
 
     @AfterAll
     static void stop() {
         inserts.stop();
+        camel.stop();
         CALLERS.shutdownNow();
     }
 
