@@ -1,5 +1,6 @@
 package io.leadrouter;
 
+import io.leadrouter.config.Settings;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.Lead;
 import java.time.Duration;
@@ -52,8 +53,7 @@ final class ShutdownWatchdog {
 
     static Duration boundOf(CamelContext context) {
         long shutdownTimeout = context.getShutdownStrategy().getTimeUnit().toSeconds(context.getShutdownStrategy().getTimeout());
-        long stopGrace = context.getPropertiesComponent().resolveProperty("leadrouter.firehose.stop-grace-seconds")
-                .map(Long::parseLong).orElse(10L);
+        long stopGrace = new Settings(context).integer("leadrouter.firehose.stop-grace-seconds");
         return Duration.ofSeconds(shutdownTimeout + stopGrace);
     }
 

@@ -9,10 +9,11 @@ import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.delivery.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpEndpoints;
-import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.intake.JsonResponses;
 import io.leadrouter.intake.LeadIds;
+import io.leadrouter.support.Causes;
+import io.leadrouter.support.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -27,7 +28,7 @@ import org.apache.camel.model.rest.RestParamType;
  */
 public final class ApiRoutes extends RouteBuilder {
 
-    private final ObjectMapper json = EventJson.mapper();
+    private final ObjectMapper json = Json.MAPPER;
 
     @Override
     public void configure() {
@@ -139,10 +140,7 @@ public final class ApiRoutes extends RouteBuilder {
     }
 
     private static String rootMessage(Exchange exchange) {
-        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        while (t != null && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Causes.root(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         return t == null ? "unknown error" : t.getClass().getSimpleName();
     }
 }

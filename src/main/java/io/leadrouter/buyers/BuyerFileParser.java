@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.jayway.jsonpath.InvalidPathException;
@@ -23,6 +21,8 @@ import io.leadrouter.buyers.Buyer.ResponseType;
 import io.leadrouter.buyers.Buyer.RetryPolicy;
 import io.leadrouter.buyers.Buyer.Transform;
 import io.leadrouter.delivery.FailureReason;
+import io.leadrouter.support.Causes;
+import io.leadrouter.support.Json;
 import io.leadrouter.support.Money;
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -62,11 +62,8 @@ public final class BuyerFileParser {
     private static final Pattern SECRET_HEADER =
             Pattern.compile("^(authorization|proxy-authorization|cookie)$|key|token|secret|password", Pattern.CASE_INSENSITIVE);
 
-    private final YAMLMapper yaml = YAMLMapper.builder()
-            // price keeps what was written: 45.00 stays 45.00, not 45.0 or 45
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            // a key written twice is a mistake, not "the last one wins"
+    private final YAMLMapper yaml = Json.configure(YAMLMapper.builder())
+            // differs from Json.MAPPER: a key written twice in a buyer file is a mistake, not "the last one wins"
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private final BuyerFileSchema schema;
@@ -139,7 +136,7 @@ public final class BuyerFileParser {
 
     /** The YAML parser's own problem and where it is, for example {@code could not find expected ':' (line 4, column 1)}. */
     private static String describeYamlError(JsonProcessingException e) {
-        if (hasCause(e, CharConversionException.class)) {
+        if (Causes.has(e, CharConversionException.class)) {
             return "not UTF-8 text" + position(e.getLocation());
         }
         // SnakeYAML's messages span several lines (context, snippet, problem): keep the problem and its position
@@ -152,15 +149,6 @@ public final class BuyerFileParser {
 
     private static String position(JsonLocation location) {
         return location == null || location.getLineNr() < 1 ? "" : position(location.getLineNr(), location.getColumnNr());
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String position(int line, int column) {

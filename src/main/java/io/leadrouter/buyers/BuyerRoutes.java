@@ -7,7 +7,6 @@ import io.leadrouter.routing.LeadRoutingRoutes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.List;
@@ -29,11 +28,7 @@ public final class BuyerRoutes {
     private final CamelContext context;
     private final long removeGraceSeconds;
     private final int concurrencyPerBuyer;
-    private final ExecutorService teardown = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "buyer-route-teardown");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService teardown;
     private final Map<String, Future<?>> pendingRemovals = new HashMap<>();
 
     /** @param concurrencyPerBuyer the buyer's bulkhead: how many of its deliveries may run at once */
@@ -41,6 +36,7 @@ public final class BuyerRoutes {
         this.context = context;
         this.removeGraceSeconds = removeGraceSeconds;
         this.concurrencyPerBuyer = concurrencyPerBuyer;
+        this.teardown = context.getExecutorServiceManager().newSingleThreadExecutor(this, "buyer-route-teardown");
     }
 
     public static String routeId(String buyerId) {

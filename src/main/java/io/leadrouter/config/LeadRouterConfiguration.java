@@ -19,7 +19,6 @@ import io.leadrouter.delivery.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.events.EventEmitter;
-import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.events.EventWriter;
 import io.leadrouter.events.FirehoseRelay;
@@ -45,6 +44,7 @@ import org.apache.camel.spi.Registry;
 import io.leadrouter.dev.EmbeddedKafkaService;
 import io.leadrouter.dev.EmbeddedPostgresService;
 import io.leadrouter.dev.SandboxBuyers;
+import io.leadrouter.support.Json;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
@@ -69,15 +69,15 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         boolean embedded = false;
         guardHttpServer(context, settings);
 
-        DataSource dataSource = settings.text("leadrouter.datasource.url")
-                .map(url -> dataSource(url, settings.text("leadrouter.datasource.username", "postgres"),
-                        settings.text("leadrouter.datasource.password", ""), settings))
+        DataSource dataSource = settings.optionalText("leadrouter.datasource.url")
+                .map(url -> dataSource(url, settings.text("leadrouter.datasource.username"),
+                        settings.text("leadrouter.datasource.password"), settings))
                 .orElse(null);
         if (dataSource == null) {
             embedded = true;
             EmbeddedPostgresService postgres = new EmbeddedPostgresService(
-                    settings.integer("leadrouter.embedded.postgres.port", 15432),
-                    Path.of(settings.text("leadrouter.embedded.postgres.data-dir", "data/postgres")));
+                    settings.integer("leadrouter.embedded.postgres.port"),
+                    Path.of(settings.text("leadrouter.embedded.postgres.data-dir")));
             context.addService(postgres, true, true);
             postgres.start();
             dataSource = dataSource(postgres.jdbcUrl(), postgres.username(), "", settings);
@@ -86,13 +86,13 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", DataSource.class, dataSource);
         closeOnStop(context, (HikariDataSource) dataSource);
 
-        String brokers = settings.text("leadrouter.kafka.bootstrap-servers").orElse(null);
+        String brokers = settings.optionalText("leadrouter.kafka.bootstrap-servers").orElse(null);
         if (brokers == null) {
             embedded = true;
             EmbeddedKafkaService kafka = new EmbeddedKafkaService(
-                    settings.text("leadrouter.embedded.kafka.host", "127.0.0.1"),
-                    settings.integer("leadrouter.embedded.kafka.port", 9092),
-                    Path.of(settings.text("leadrouter.embedded.kafka.data-dir", "data/kafka")));
+                    settings.text("leadrouter.embedded.kafka.host"),
+                    settings.integer("leadrouter.embedded.kafka.port"),
+                    Path.of(settings.text("leadrouter.embedded.kafka.data-dir")));
             context.addService(kafka, true, true);
             kafka.start();
             brokers = kafka.bootstrapServers();
@@ -106,11 +106,11 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
 
         bindComponents(context, settings, dataSource, brokers);
 
-        String sandbox = settings.text("leadrouter.sandbox.enabled", "auto");
+        String sandbox = settings.text("leadrouter.sandbox.enabled");
         if (sandbox.equals("true") || (sandbox.equals("auto") && embedded)) {
-            SandboxBuyers buyers = new SandboxBuyers(
-                    settings.text("leadrouter.sandbox.host", "127.0.0.1"),
-                    settings.integer("leadrouter.sandbox.port", 8089));
+            SandboxBuyers buyers = new SandboxBuyers(context,
+                    settings.text("leadrouter.sandbox.host"),
+                    settings.integer("leadrouter.sandbox.port"));
             context.addService(buyers, true, true);
             buyers.start();
         }
@@ -120,7 +120,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource, String brokers)
             throws Exception {
         Registry registry = context.getRegistry();
-        ObjectMapper json = EventJson.mapper();
+        ObjectMapper json = Json.MAPPER;
         Clock clock = Clock.systemUTC();
         ProducerTemplate producer = context.createProducerTemplate();
         SecretResolver secrets = registry.lookupByNameAndType("secretResolver", SecretResolver.class);
@@ -133,41 +133,41 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         BuyerCatalog catalog = new BuyerCatalog();
         registry.bind("buyerCatalog", catalog);
         BuyerFileWatcher watcher = new BuyerFileWatcher(
-                Path.of(settings.text("leadrouter.buyers.dir", "buyers")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
-                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds", 30),
-                        settings.integer("leadrouter.delivery.concurrency-per-buyer", 20)), secrets);
+                Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
+                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds"),
+                        settings.integer("leadrouter.delivery.concurrency-per-buyer")), secrets);
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
         EventStore eventStore = new EventStore(dataSource, json);
         // added before the writers, so stopped after them: their last events are published too
-        FirehoseRelay relay = new FirehoseRelay(dataSource, context, FirehoseRelay.kafkaUri(settings.text("leadrouter.events.kafka-topic", "recipient-events")),
-                settings.integer("leadrouter.firehose.max-batch", 1000),
-                Duration.ofMillis(settings.integer("leadrouter.firehose.poll-ms", 500)),
-                Duration.ofSeconds(settings.integer("leadrouter.firehose.stop-grace-seconds", 10)));
+        FirehoseRelay relay = new FirehoseRelay(dataSource, context, FirehoseRelay.kafkaUri(settings.text("leadrouter.events.kafka-topic")),
+                settings.integer("leadrouter.firehose.max-batch"),
+                Duration.ofMillis(settings.integer("leadrouter.firehose.poll-ms")),
+                Duration.ofSeconds(settings.integer("leadrouter.firehose.stop-grace-seconds")));
         context.addService(relay, true, true);
-        EventWriter eventWriter = new EventWriter(eventStore, relay,
-                settings.integer("leadrouter.events.max-batch", 500), settings.integer("leadrouter.events.queue-capacity", 50_000),
-                settings.integer("leadrouter.events.writers", 4));
+        EventWriter eventWriter = new EventWriter(context, eventStore, relay,
+                settings.integer("leadrouter.events.max-batch"), settings.integer("leadrouter.events.queue-capacity"),
+                settings.integer("leadrouter.events.writers"));
         context.addService(eventWriter, true, true);
         EventEmitter emitter = new EventEmitter(eventWriter);
         RecipientEvents events = new RecipientEvents(json, clock);
         registry.bind("eventStore", eventStore);
 
         LeadStore leads = new LeadStore(dataSource, json, presence.instanceId());
-        LeadInserts inserts = new LeadInserts(leads, settings.integer("leadrouter.intake.writers", 2),
-                settings.integer("leadrouter.intake.max-batch", 200));
+        LeadInserts inserts = new LeadInserts(context, leads, settings.integer("leadrouter.intake.writers"),
+                settings.integer("leadrouter.intake.max-batch"));
         context.addService(inserts, true, true);
         LeadDispatcher dispatcher = new LeadDispatcher(producer);
         LeadParser parser = new LeadParser(json, new IntakeLimits(
-                settings.integer("leadrouter.intake.max-body-bytes", IntakeLimits.DEFAULTS.maxBodyBytes()),
-                settings.integer("leadrouter.intake.max-depth", IntakeLimits.DEFAULTS.maxDepth()),
-                settings.integer("leadrouter.intake.max-string-length", IntakeLimits.DEFAULTS.maxStringLength()),
-                settings.integer("leadrouter.intake.max-number-digits", IntakeLimits.DEFAULTS.maxNumberDigits())));
+                settings.integer("leadrouter.intake.max-body-bytes"),
+                settings.integer("leadrouter.intake.max-depth"),
+                settings.integer("leadrouter.intake.max-string-length"),
+                settings.integer("leadrouter.intake.max-number-digits")));
         registry.bind("leadStore", leads);
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
-        LeadCompletions completions = new LeadCompletions(dataSource);
+        LeadCompletions completions = new LeadCompletions(context, dataSource);
         context.addService(completions, true, true);
         LeadHistory history = new LeadHistory(dataSource, catalog);
         registry.bind("leadWalk", new LeadWalk(history, catalog, completions));
@@ -182,8 +182,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
 
     /** Camel's HTTP server finds this Vert.x in the registry and builds the API's server from it. */
     private static void guardHttpServer(CamelContext context, Settings settings) throws Exception {
-        HttpServerGuard guard = new HttpServerGuard(context, settings.integer("leadrouter.http.idle-timeout-ms", 30_000),
-                settings.integer("leadrouter.http.request-read-timeout-ms", 10_000));
+        HttpServerGuard guard = new HttpServerGuard(context, settings.integer("leadrouter.http.idle-timeout-ms"),
+                settings.integer("leadrouter.http.request-read-timeout-ms"));
         Vertx vertx = Vertx.vertx();
         context.getRegistry().bind("vertx", Vertx.class, guard.watching(vertx));
         context.addService(new org.apache.camel.support.service.ServiceSupport() {
@@ -200,8 +200,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size", 32));
-        config.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms", 5000));
+        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size"));
+        config.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms"));
         // a JDBC batch of event inserts goes as one multi-row insert
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(config);

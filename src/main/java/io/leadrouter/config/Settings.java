@@ -4,7 +4,10 @@ import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
-/** Typed reads of the {@code leadrouter.*} keys of application.properties (and their overrides). */
+/**
+ * Typed reads of the {@code leadrouter.*} keys of application.properties (and their overrides).
+ * The defaults live only there: a key read here and missing from it stops startup, naming the key.
+ */
 public final class Settings {
 
     private final PropertiesComponent properties;
@@ -13,23 +16,19 @@ public final class Settings {
         this.properties = context.getPropertiesComponent();
     }
 
-    public Optional<String> text(String key) {
-        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
+    /** The key's value, trimmed; may be empty. */
+    public String text(String key) {
+        return properties.resolveProperty(key).map(String::trim)
+                .orElseThrow(() -> new IllegalStateException(key + ": missing from application.properties"));
     }
 
-    public String text(String key, String defaultValue) {
-        return text(key).orElse(defaultValue);
+    /** A key whose empty value means "not set" (no database URL: the embedded one is started). */
+    public Optional<String> optionalText(String key) {
+        return Optional.of(text(key)).filter(v -> !v.isEmpty());
     }
 
-    public int integer(String key, int defaultValue) {
-        return text(key).map(v -> parse(key, v)).orElse(defaultValue);
-    }
-
-    public boolean flag(String key, boolean defaultValue) {
-        return text(key).map(Boolean::parseBoolean).orElse(defaultValue);
-    }
-
-    private static int parse(String key, String value) {
+    public int integer(String key) {
+        String value = text(key);
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {

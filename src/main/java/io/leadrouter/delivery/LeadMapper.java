@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.buyers.Buyer.FieldMapping;
 import io.leadrouter.buyers.Buyer.Transform;
+import io.leadrouter.support.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,7 @@ import java.util.Map;
  */
 public final class LeadMapper {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     public Map<String, Object> map(List<FieldMapping> mapping, JsonNode lead) {
         Map<String, Object> fields = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.leadrouter.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.buyers.Buyer.PayloadFormat;
+import io.leadrouter.support.Json;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ public final class PayloadWriter {
 
     public static final String DEFAULT_XML_ROOT = "lead";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     // XML 1.0 (5th edition) Name, minus ':' so no element needs a namespace declaration.
     private static final String NAME_START = "A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D"

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.InvalidPathException;
@@ -16,6 +15,7 @@ import com.jayway.jsonpath.PathNotFoundException;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import io.leadrouter.buyers.Buyer.ResponseType;
+import io.leadrouter.support.Json;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -49,14 +49,12 @@ final class ResponseBody {
      */
     static final int MAX_NUMBER_CHARS = 16 * 1024;
 
-    // BigDecimal keeps "payout": 45.00 as 45.00 in events; trailing garbage after the JSON is not JSON.
-    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+    // differs from Json.MAPPER: a buyer's long numbers are still JSON, and trailing garbage after the JSON is not
+    static final ObjectMapper JSON = Json.configure(JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(MAX_NUMBER_CHARS).build())
                     .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
-                    .build())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .build()))
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
     private static final Configuration JSON_PATH = Configuration.builder()
             .jsonProvider(new JacksonJsonNodeJsonProvider(JSON))

@@ -1,6 +1,7 @@
 package io.leadrouter.delivery;
 
 import io.leadrouter.buyers.Buyer;
+import io.leadrouter.support.Causes;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -9,13 +10,9 @@ import java.net.SocketTimeoutException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -65,7 +62,7 @@ public final class TransportFailureClassifier {
      * @param endpoint the buyer's endpoint, for host:port and the timeouts; may be null
      */
     public ClassifiedFailure classify(Throwable failure, Buyer.Endpoint endpoint) {
-        List<Throwable> chain = causeChain(failure);
+        List<Throwable> chain = Causes.chain(failure);
         for (Throwable t : chain) {
             Optional<ClassifiedFailure> known = classifyKnown(t, endpoint);
             if (known.isPresent()) {
@@ -131,15 +128,6 @@ public final class TransportFailureClassifier {
 
     private static String with(String preposition, Optional<String> target) {
         return target.map(t -> preposition + " " + t).orElse("");
-    }
-
-    private static List<Throwable> causeChain(Throwable failure) {
-        List<Throwable> chain = new ArrayList<>();
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            chain.add(t);
-        }
-        return chain;
     }
 
     /** host:port of the buyer: from the endpoint's URL, else from httpclient's exception. */

@@ -8,8 +8,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +30,14 @@ public final class SandboxBuyers extends ServiceSupport {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    private final CamelContext context;
     private final String host;
     private final int port;
     private HttpServer server;
     private ExecutorService executor;
 
-    public SandboxBuyers(String host, int port) {
+    public SandboxBuyers(CamelContext context, String host, int port) {
+        this.context = context;
         this.host = host;
         this.port = port;
     }
@@ -49,7 +51,7 @@ public final class SandboxBuyers extends ServiceSupport {
         server.createContext("/sandbox/fail", exchange ->
                 answer(exchange, 503, "{\"error\":\"service unavailable\"}"));
         server.createContext("/sandbox/slow", new SlowBuyer());
-        executor = Executors.newFixedThreadPool(8);
+        executor = context.getExecutorServiceManager().newFixedThreadPool(this, "sandbox-buyers", 8);
         server.setExecutor(executor);
         server.start();
         LOG.info("Sandbox buyers listen on http://{}:{}/sandbox/{accept,reject,fail,slow}", host, port());
@@ -59,7 +61,7 @@ public final class SandboxBuyers extends ServiceSupport {
     protected void doStop() {
         if (server != null) {
             server.stop(0);
-            executor.shutdownNow();
+            context.getExecutorServiceManager().shutdownNow(executor);
             server = null;
         }
     }

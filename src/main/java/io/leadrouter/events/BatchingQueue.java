@@ -3,10 +3,12 @@ package io.leadrouter.events;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,18 +26,20 @@ public final class BatchingQueue<T> extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchingQueue.class);
 
+    private final CamelContext context;
     private final String name;
     private final int threads;
     private final int maxBatch;
     private final List<BlockingQueue<T>> lanes = new ArrayList<>();
     private final Function<T, Object> laneKey;
     private final Consumer<List<T>> batchWriter;
-    private final List<Thread> workers = new ArrayList<>();
+    private ExecutorService workers;
     private volatile boolean running;
 
     /** Every thread takes from one shared queue. @param batchWriter writes one batch; it must not throw (a failure is the writer's to report) */
-    public BatchingQueue(String name, int threads, int maxBatch, int capacity, Consumer<List<T>> batchWriter) {
-        this(name, threads, maxBatch, capacity, null, batchWriter);
+    public BatchingQueue(CamelContext context, String name, int threads, int maxBatch, int capacity,
+            Consumer<List<T>> batchWriter) {
+        this(context, name, threads, maxBatch, capacity, null, batchWriter);
     }
 
     /**
@@ -43,8 +47,9 @@ public final class BatchingQueue<T> extends ServiceSupport {
      *
      * @param capacity the room of all lanes together
      */
-    public BatchingQueue(String name, int threads, int maxBatch, int capacity, Function<T, Object> laneKey,
-            Consumer<List<T>> batchWriter) {
+    public BatchingQueue(CamelContext context, String name, int threads, int maxBatch, int capacity,
+            Function<T, Object> laneKey, Consumer<List<T>> batchWriter) {
+        this.context = context;
         this.name = name;
         this.threads = threads;
         this.maxBatch = maxBatch;
@@ -64,22 +69,19 @@ public final class BatchingQueue<T> extends ServiceSupport {
     @Override
     protected void doStart() {
         running = true;
-        for (int i = 1; i <= threads; i++) {
-            BlockingQueue<T> lane = lanes.get((i - 1) % lanes.size());
-            Thread worker = new Thread(() -> drain(lane), name + "-" + i);
-            worker.setDaemon(true);
-            worker.start();
-            workers.add(worker);
+        workers = context.getExecutorServiceManager().newFixedThreadPool(this, name, threads);
+        for (int i = 0; i < threads; i++) {
+            BlockingQueue<T> lane = lanes.get(i % lanes.size());
+            workers.execute(() -> drain(lane));
         }
     }
 
     @Override
     protected void doStop() throws InterruptedException {
         running = false;
-        for (Thread worker : workers) {
-            worker.join(TimeUnit.SECONDS.toMillis(10));
-        }
-        workers.clear();
+        // shutdown, not shutdownNow: the workers end by themselves once their lanes are empty
+        context.getExecutorServiceManager().shutdown(workers);
+        context.getExecutorServiceManager().awaitTermination(workers, TimeUnit.SECONDS.toMillis(10));
     }
 
     /**

@@ -1,10 +1,6 @@
 package io.leadrouter.events;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON as the router reads and writes it: money keeps its written scale (45.00 stays 45.00), and
- * events read back from PostgreSQL (whose jsonb reorders keys) are put back in the spec's order.
+ * Events read back from PostgreSQL (whose jsonb reorders keys) put back in the spec's order.
  */
 public final class EventJson {
 
@@ -28,13 +23,6 @@ public final class EventJson {
             "metadata", "attempt_number", "total_attempts", "first_attempt", "integration", "buyer_tier");
 
     private EventJson() {
-    }
-
-    public static ObjectMapper mapper() {
-        return JsonMapper.builder()
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-                .build();
     }
 
     /** Reorders the event's fields (not the buyer's own response body) as in the spec. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.storage.DatabaseOutage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,12 @@ public final class EventWriter extends ServiceSupport {
     private final BatchingQueue<Pending> queue;
 
     /** @param writerThreads batches committed at the same time (each lead's own events are still written one after another) */
-    public EventWriter(EventStore store, FirehoseRelay relay, int maxBatch, int capacity, int writerThreads) {
+    public EventWriter(CamelContext context, EventStore store, FirehoseRelay relay, int maxBatch, int capacity, int writerThreads) {
         this.store = store;
         this.relay = relay;
         // a lead's events all go through one writer thread, so they commit (and enter the outbox) in seq order:
         // simpler than a relay that must hold back rows whose lower neighbours are not committed yet
-        this.queue = new BatchingQueue<>("event-writer", writerThreads, maxBatch, capacity,
+        this.queue = new BatchingQueue<>(context, "event-writer", writerThreads, maxBatch, capacity,
                 pending -> pending.event().path("lead_id").asText(), this::write);
     }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -52,7 +53,7 @@ public final class FirehoseRelay extends ServiceSupport {
     private final Duration stopGrace;
     private final Semaphore wakeUps = new Semaphore(0);
     private ProducerTemplate producer;
-    private Thread thread;
+    private ExecutorService thread;
     private volatile boolean running;
     private Connection leaderConnection;
     private boolean paused;
@@ -94,16 +95,17 @@ public final class FirehoseRelay extends ServiceSupport {
     protected void doStart() {
         producer = context.createProducerTemplate();
         running = true;
-        thread = new Thread(this::run, "firehose-relay");
-        thread.setDaemon(true);
-        thread.start();
+        thread = context.getExecutorServiceManager().newSingleThreadExecutor(this, "firehose-relay");
+        thread.execute(this::run);
     }
 
     @Override
     protected void doStop() throws InterruptedException {
         running = false;
         wakeUp();
-        thread.join(stopGrace.toMillis() + 5_000);
+        // shutdown, not shutdownNow: the relay ends by itself once the outbox is empty or stopGrace is over
+        context.getExecutorServiceManager().shutdown(thread);
+        context.getExecutorServiceManager().awaitTermination(thread, stopGrace.toMillis() + 5_000);
         releaseLeadership();
         producer.stop();
     }

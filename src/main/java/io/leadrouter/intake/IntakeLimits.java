@@ -12,9 +12,6 @@ package io.leadrouter.intake;
  */
 public record IntakeLimits(int maxBodyBytes, int maxDepth, int maxStringLength, int maxNumberDigits) {
 
-    /** The defaults of application.properties, for tests and tools. */
-    public static final IntakeLimits DEFAULTS = new IntakeLimits(262_144, 32, 10_000, 40);
-
     public IntakeLimits {
         if (maxBodyBytes < 1 || maxDepth < 1 || maxStringLength < 1 || maxNumberDigits < 1) {
             throw new IllegalArgumentException("intake limits must be positive: " + this);

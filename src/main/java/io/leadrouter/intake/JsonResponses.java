@@ -3,6 +3,7 @@ package io.leadrouter.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.support.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -12,7 +13,7 @@ import org.apache.camel.Message;
  */
 public final class JsonResponses {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Seconds a client is asked to wait after a 503. */
     public static final String RETRY_AFTER_SECONDS = "5";
 

@@ -6,6 +6,7 @@ import io.leadrouter.events.BatchingQueue;
 import io.leadrouter.storage.DatabaseOutage;
 import java.util.List;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +21,11 @@ public final class LeadCompletions extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(LeadCompletions.class);
 
     private final DataSource dataSource;
-    private final BatchingQueue<String> queue = new BatchingQueue<>("lead-completions", 1, 1000, Integer.MAX_VALUE, this::write);
+    private final BatchingQueue<String> queue;
 
-    public LeadCompletions(DataSource dataSource) {
+    public LeadCompletions(CamelContext context, DataSource dataSource) {
         this.dataSource = dataSource;
+        this.queue = new BatchingQueue<>(context, "lead-completions", 1, 1000, Integer.MAX_VALUE, this::write);
     }
 
     public void markComplete(String leadId) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,9 @@ public final class LeadInserts extends ServiceSupport {
     /** While the database is unreachable: when the next batch may try it again. */
     private final AtomicLong nextProbe = new AtomicLong(NO_OUTAGE);
 
-    public LeadInserts(LeadStore store, int writers, int maxBatch) {
+    public LeadInserts(CamelContext context, LeadStore store, int writers, int maxBatch) {
         this.store = store;
-        this.queue = new BatchingQueue<>("lead-inserts", writers, maxBatch, 10_000, this::write);
+        this.queue = new BatchingQueue<>(context, "lead-inserts", writers, maxBatch, 10_000, this::write);
     }
 
     /**

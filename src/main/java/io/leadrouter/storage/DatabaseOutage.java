@@ -1,5 +1,6 @@
 package io.leadrouter.storage;
 
+import io.leadrouter.support.Causes;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -53,19 +54,17 @@ public final class DatabaseOutage {
             toLook.add(failure);
         }
         while (!toLook.isEmpty()) {
-            Throwable e = toLook.poll();
-            if (!seen.add(e)) {
-                continue;
-            }
-            if (isOutageItself(e)) {
-                return true;
-            }
-            if (e.getCause() != null) {
-                toLook.add(e.getCause());
-            }
-            toLook.addAll(List.of(e.getSuppressed()));
-            if (e instanceof SQLException sql && sql.getNextException() != null) {
-                toLook.add(sql.getNextException());
+            for (Throwable e : Causes.chain(toLook.poll())) {
+                if (!seen.add(e)) {
+                    continue;
+                }
+                if (isOutageItself(e)) {
+                    return true;
+                }
+                toLook.addAll(List.of(e.getSuppressed()));
+                if (e instanceof SQLException sql && sql.getNextException() != null) {
+                    toLook.add(sql.getNextException());
+                }
             }
         }
         return false;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.support.Json;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** What PostgreSQL cannot store is replaced and flagged; everything else of the event is kept. */
 class EventSanitizerTest {
 
-    private static final ObjectMapper JSON = EventJson.mapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private static ObjectNode delivered(String body) throws Exception {
         return (ObjectNode) JSON.readTree("""

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leadrouter.events.EventJson;
+import io.leadrouter.support.Json;
 import io.leadrouter.testing.SharedServices;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +36,7 @@ class LeadInsertsTest {
     private static final ExecutorService CALLERS = Executors.newFixedThreadPool(16);
     private static PGSimpleDataSource dataSource;
     private static LeadInserts inserts;
+    private static CamelContext camel;
 
     @BeforeAll
     static void start() {
@@ -43,13 +46,16 @@ class LeadInsertsTest {
         dataSource.setUser("postgres");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         // one writer, large batches: concurrent callers share a batch
-        inserts = new LeadInserts(new LeadStore(dataSource, EventJson.mapper(), "test"), 1, 200);
+        camel = new DefaultCamelContext();
+        camel.start();
+        inserts = new LeadInserts(camel, new LeadStore(dataSource, Json.MAPPER, "test"), 1, 200);
         inserts.start();
     }
 
     @AfterAll
     static void stop() {
         inserts.stop();
+        camel.stop();
         CALLERS.shutdownNow();
     }
 
@@ -98,7 +104,7 @@ class LeadInsertsTest {
     }
 
     private static Lead lead(String leadId, String firstName) {
-        ObjectNode payload = EventJson.mapper().createObjectNode().put("first_name", firstName);
+        ObjectNode payload = Json.MAPPER.createObjectNode().put("first_name", firstName);
         return new Lead(leadId, payload, Instant.now());
     }
 

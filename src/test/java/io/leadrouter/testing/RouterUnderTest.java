@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.LeadRouterApp;
 import io.leadrouter.buyers.SecretResolver;
-import io.leadrouter.events.EventJson;
+import io.leadrouter.support.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -34,7 +34,7 @@ import org.apache.camel.main.Main;
 public final class RouterUnderTest implements AutoCloseable {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final ObjectMapper JSON = EventJson.mapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Main main;
     private final Path buyersDir;
