@@ -2,7 +2,7 @@ package io.leadrouter;
 
 import io.leadrouter.config.Settings;
 import io.leadrouter.delivery.ExchangeKeys;
-import io.leadrouter.intake.Lead;
+import io.leadrouter.model.Lead;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

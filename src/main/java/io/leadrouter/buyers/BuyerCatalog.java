@@ -1,5 +1,6 @@
 package io.leadrouter.buyers;
 
+import io.leadrouter.model.Buyer;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;

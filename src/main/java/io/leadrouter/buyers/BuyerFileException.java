@@ -1,5 +1,6 @@
 package io.leadrouter.buyers;
 
+import io.leadrouter.model.Buyer;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.leadrouter.buyers;
 
+import io.leadrouter.model.Buyer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

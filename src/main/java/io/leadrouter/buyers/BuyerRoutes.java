@@ -1,9 +1,9 @@
 package io.leadrouter.buyers;
 
+import io.leadrouter.model.Buyer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
-import io.leadrouter.routing.LeadRoutingRoutes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,14 +26,17 @@ public final class BuyerRoutes {
     public static final String TEMPLATE = "buyer-delivery";
 
     private final CamelContext context;
+    private final String nextBuyer;
     private final long removeGraceSeconds;
     private final int concurrencyPerBuyer;
     private final ExecutorService teardown;
     private final Map<String, Future<?>> pendingRemovals = new HashMap<>();
 
     /** @param concurrencyPerBuyer the buyer's bulkhead: how many of its deliveries may run at once */
-    public BuyerRoutes(CamelContext context, long removeGraceSeconds, int concurrencyPerBuyer) {
+    /** @param nextBuyer where a lead goes on when its buyer is removed while the lead waits for it */
+    public BuyerRoutes(CamelContext context, long removeGraceSeconds, int concurrencyPerBuyer, String nextBuyer) {
         this.context = context;
+        this.nextBuyer = nextBuyer;
         this.removeGraceSeconds = removeGraceSeconds;
         this.concurrencyPerBuyer = concurrencyPerBuyer;
         this.teardown = context.getExecutorServiceManager().newSingleThreadExecutor(this, "buyer-route-teardown");
@@ -116,7 +119,7 @@ public final class BuyerRoutes {
             List<Exchange> waiting = new ArrayList<>();
             queue.getQueue().drainTo(waiting);
             try (ProducerTemplate producer = context.createProducerTemplate()) {
-                waiting.forEach(lead -> producer.send(LeadRoutingRoutes.NEXT_BUYER, lead));
+                waiting.forEach(lead -> producer.send(nextBuyer, lead));
             }
         }
     }

@@ -3,7 +3,7 @@ package io.leadrouter.config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadrouter.api.HttpServerGuard;
+import io.leadrouter.support.HttpServerGuard;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFilePlaceholders;
@@ -15,7 +15,7 @@ import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.delivery.AttemptConcluder;
 import io.leadrouter.delivery.AttemptPreparer;
 import io.leadrouter.delivery.BuyerRequestFactory;
-import io.leadrouter.delivery.DeadLetterReplay;
+import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.events.EventEmitter;
@@ -135,7 +135,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
                 new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds"),
-                        settings.integer("leadrouter.delivery.concurrency-per-buyer")), secrets);
+                        settings.integer("leadrouter.delivery.concurrency-per-buyer"), LeadRoutingRoutes.NEXT_BUYER), secrets);
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
@@ -176,7 +176,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("deadLetterReplay", new DeadLetterReplay(deadLetters, leads, catalog, producer, history));
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
-        registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, history, clock));
+        registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, eventStore, clock));
         registry.bind("attemptConcluder", new AttemptConcluder(events, emitter));
     }
 

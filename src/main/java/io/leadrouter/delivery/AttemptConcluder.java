@@ -1,6 +1,9 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.DeliveryOutcome;
+import io.leadrouter.model.DeliveryAttempt;
+import io.leadrouter.model.FailureReason;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.RecipientEvents;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.DeliveryAttempt;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.RecipientEvents;
-import io.leadrouter.intake.Lead;
-import io.leadrouter.routing.LeadHistory;
-import io.leadrouter.routing.LeadWalk;
+import io.leadrouter.model.Lead;
+import io.leadrouter.events.EventStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,11 +31,11 @@ public final class AttemptPreparer implements Processor {
     private final BuyerRequestFactory requests;
     private final RecipientEvents events;
     private final EventEmitter emitter;
-    private final LeadHistory history;
+    private final EventStore history;
     private final Clock clock;
 
     public AttemptPreparer(BuyerCatalog catalog, BuyerRequestFactory requests, RecipientEvents events,
-            EventEmitter emitter, LeadHistory history, Clock clock) {
+            EventEmitter emitter, EventStore history, Clock clock) {
         this.catalog = catalog;
         this.history = history;
         this.requests = requests;
@@ -90,7 +90,7 @@ public final class AttemptPreparer implements Processor {
     private int attemptsRecorded(Exchange exchange, Lead lead, String buyerId) throws SQLException {
         Integer recorded = exchange.getProperty(ATTEMPTS_RECORDED, Integer.class);
         if (recorded == null) {
-            boolean resumed = exchange.getProperty(LeadWalk.RECOVERED, false, Boolean.class);
+            boolean resumed = exchange.getProperty(ExchangeKeys.RECOVERED, false, Boolean.class);
             recorded = resumed ? history.attemptsRecorded(lead.leadId(), buyerId) : 0;
             exchange.setProperty(ATTEMPTS_RECORDED, recorded);
         }

@@ -1,5 +1,6 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.DeliveryAttempt;
 /**
  * A lead resumed after a crash or a stop whose attempts at a buyer were all made before it: the
  * last one was cut in flight, its answer unknown. The buyer is not called again (it gets at most

@@ -1,7 +1,8 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.buyers.Buyer;
-import io.leadrouter.buyers.Buyer.CredentialRef;
+import io.leadrouter.model.DeliveryAttempt;
+import io.leadrouter.model.Buyer;
+import io.leadrouter.model.Buyer.CredentialRef;
 import io.leadrouter.buyers.SecretResolver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

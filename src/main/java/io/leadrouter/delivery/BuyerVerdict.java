@@ -1,5 +1,6 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.FailureReason;
 import java.math.BigDecimal;
 
 /**

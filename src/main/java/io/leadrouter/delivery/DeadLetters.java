@@ -1,14 +1,17 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.DeliveryOutcome;
+import io.leadrouter.model.DeliveryAttempt;
+import io.leadrouter.model.FailureReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.events.RecipientEvents;
-import io.leadrouter.intake.Lead;
+import io.leadrouter.model.Lead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.leadrouter.storage.DatabaseOutage;
+import io.leadrouter.support.DatabaseOutage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

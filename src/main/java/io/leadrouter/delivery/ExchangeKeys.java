@@ -1,9 +1,11 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.DeliveryOutcome;
+import io.leadrouter.model.DeliveryAttempt;
 /** Names of the exchange properties that carry a lead through routing and delivery. */
 public final class ExchangeKeys {
 
-    /** The {@link io.leadrouter.intake.Lead} being routed. */
+    /** The {@link io.leadrouter.model.Lead} being routed. */
     public static final String LEAD = "leadRouterLead";
     /** Id of the buyer the lead is being delivered to now. */
     public static final String BUYER_ID = "leadRouterBuyerId";
@@ -20,4 +22,7 @@ public final class ExchangeKeys {
 
     private ExchangeKeys() {
     }
+
+    /** Set on a lead walked again after its router stopped or crashed (its attempts so far are in the table). */
+    public static final String RECOVERED = "leadRouterRecovered";
 }

@@ -1,6 +1,6 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 
 /** The camel-http endpoint URI of a buyer, with every timeout explicit. */
 public final class HttpEndpoints {

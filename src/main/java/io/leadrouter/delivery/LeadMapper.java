@@ -2,8 +2,8 @@ package io.leadrouter.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadrouter.buyers.Buyer.FieldMapping;
-import io.leadrouter.buyers.Buyer.Transform;
+import io.leadrouter.model.Buyer.FieldMapping;
+import io.leadrouter.model.Buyer.Transform;
 import io.leadrouter.support.Json;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.leadrouter.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadrouter.buyers.Buyer.PayloadFormat;
+import io.leadrouter.model.Buyer.PayloadFormat;
 import io.leadrouter.support.Json;
 import java.math.BigDecimal;
 import java.net.URLEncoder;

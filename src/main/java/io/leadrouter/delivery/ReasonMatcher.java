@@ -1,6 +1,7 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.buyers.Buyer.ReasonRule;
+import io.leadrouter.model.FailureReason;
+import io.leadrouter.model.Buyer.ReasonRule;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;

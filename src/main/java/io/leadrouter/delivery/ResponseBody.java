@@ -14,7 +14,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
-import io.leadrouter.buyers.Buyer.ResponseType;
+import io.leadrouter.model.Buyer.ResponseType;
 import io.leadrouter.support.Json;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

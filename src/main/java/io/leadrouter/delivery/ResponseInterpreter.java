@@ -1,9 +1,10 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.buyers.Buyer.AcceptCondition;
-import io.leadrouter.buyers.Buyer.ResponseRules;
-import io.leadrouter.buyers.Buyer.ResponseType;
-import io.leadrouter.support.Money;
+import io.leadrouter.model.FailureReason;
+import io.leadrouter.model.Buyer.AcceptCondition;
+import io.leadrouter.model.Buyer.ResponseRules;
+import io.leadrouter.model.Buyer.ResponseType;
+import io.leadrouter.model.Money;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;

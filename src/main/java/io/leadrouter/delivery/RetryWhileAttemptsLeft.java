@@ -1,6 +1,6 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.storage.DatabaseOutage;
+import io.leadrouter.support.DatabaseOutage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 

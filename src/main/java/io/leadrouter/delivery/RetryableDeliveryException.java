@@ -1,5 +1,7 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.DeliveryOutcome;
+import io.leadrouter.model.DeliveryAttempt;
 /**
  * Thrown after a technical failure so that the buyer route's redelivery policy tries again, and
  * its dead-letter channel takes the lead once the attempts are used up. The message names the

@@ -1,6 +1,7 @@
 package io.leadrouter.delivery;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.FailureReason;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.support.Causes;
 import java.io.IOException;
 import java.net.ConnectException;

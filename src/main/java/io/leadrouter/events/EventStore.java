@@ -85,6 +85,26 @@ public final class EventStore {
         insert.setString(11, event.toString());
     }
 
+    /**
+     * The highest attempt number recorded for this lead at this buyer (0 for none): a lead resumed
+     * after a crash or a stop goes on counting from there, so that a cut attempt counts as made.
+     * A resumed walk never offers the lead to a buyer with a dead letter, so replayed rounds
+     * (which count from 1 again) do not mix in.
+     */
+    public int attemptsRecorded(String leadId, String buyerId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("""
+                        select coalesce(max((event -> 'metadata' ->> 'attempt_number')::int), 0) from recipient_events
+                        where lead_id = ? and recipient_id = ? and event_type = 'recipient.delivery_attempt'""")) {
+            select.setString(1, leadId);
+            select.setString(2, buyerId);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** The lead's events in the order they were written (seq, the firehose's order), or empty when the lead is unknown. */
     public Optional<ArrayNode> eventsOfLead(String leadId) throws SQLException {
         try (Connection connection = dataSource.getConnection();

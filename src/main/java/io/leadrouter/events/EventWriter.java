@@ -1,7 +1,8 @@
 package io.leadrouter.events;
 
+import io.leadrouter.support.BatchingQueue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leadrouter.storage.DatabaseOutage;
+import io.leadrouter.support.DatabaseOutage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;

@@ -1,5 +1,7 @@
 package io.leadrouter.intake;
 
+import io.leadrouter.support.JsonResponses;
+import io.leadrouter.model.Lead;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.SQLException;
 import java.time.Clock;

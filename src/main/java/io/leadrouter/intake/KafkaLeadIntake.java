@@ -1,6 +1,7 @@
 package io.leadrouter.intake;
 
-import io.leadrouter.storage.DatabaseOutage;
+import io.leadrouter.model.Lead;
+import io.leadrouter.support.DatabaseOutage;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.function.Supplier;

@@ -2,8 +2,8 @@ package io.leadrouter.intake;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import io.leadrouter.events.BatchingQueue;
-import io.leadrouter.storage.DatabaseOutage;
+import io.leadrouter.support.BatchingQueue;
+import io.leadrouter.support.DatabaseOutage;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;

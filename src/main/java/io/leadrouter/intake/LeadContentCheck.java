@@ -2,7 +2,7 @@ package io.leadrouter.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leadrouter.support.Money;
+import io.leadrouter.model.Money;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;

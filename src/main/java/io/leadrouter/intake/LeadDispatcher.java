@@ -1,5 +1,6 @@
 package io.leadrouter.intake;
 
+import io.leadrouter.model.Lead;
 import org.apache.camel.ProducerTemplate;
 
 /** Hands a stored lead to the routing route, without waiting for its deliveries. */

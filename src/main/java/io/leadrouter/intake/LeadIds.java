@@ -1,5 +1,6 @@
 package io.leadrouter.intake;
 
+import io.leadrouter.model.Lead;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 

@@ -1,7 +1,8 @@
 package io.leadrouter.intake;
 
-import io.leadrouter.events.BatchingQueue;
-import io.leadrouter.storage.DatabaseOutage;
+import io.leadrouter.model.Lead;
+import io.leadrouter.support.BatchingQueue;
+import io.leadrouter.support.DatabaseOutage;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;

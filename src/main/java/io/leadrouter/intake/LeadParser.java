@@ -1,5 +1,6 @@
 package io.leadrouter.intake;
 
+import io.leadrouter.model.Lead;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

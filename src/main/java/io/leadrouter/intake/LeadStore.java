@@ -1,5 +1,6 @@
 package io.leadrouter.intake;
 
+import io.leadrouter.model.Lead;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

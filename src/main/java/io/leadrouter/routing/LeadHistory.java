@@ -1,6 +1,6 @@
 package io.leadrouter.routing;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerCatalog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -77,26 +77,6 @@ public final class LeadHistory {
             }
         }
         return new Past(finished, boughtBy, soldExclusively);
-    }
-
-    /**
-     * The highest attempt number recorded for this lead at this buyer (0 for none): a lead resumed
-     * after a crash or a stop goes on counting from there, so that a cut attempt counts as made.
-     * A resumed walk never offers the lead to a buyer with a dead letter, so replayed rounds
-     * (which count from 1 again) do not mix in.
-     */
-    public int attemptsRecorded(String leadId, String buyerId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("""
-                        select coalesce(max((event -> 'metadata' ->> 'attempt_number')::int), 0) from recipient_events
-                        where lead_id = ? and recipient_id = ? and event_type = 'recipient.delivery_attempt'""")) {
-            select.setString(1, leadId);
-            select.setString(2, buyerId);
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     public BuyerQueue queueForNewLead() {

@@ -60,7 +60,7 @@ public final class LeadRoutingRoutes extends RouteBuilder {
                 .routeId("lead-recovery")
                 .bean("orphanedLeads", "claim({{leadrouter.recovery.max-per-sweep}})")
                 .split(body())
-                    .setProperty(LeadWalk.RECOVERED, constant(true))
+                    .setProperty(ExchangeKeys.RECOVERED, constant(true))
                     .log(LoggingLevel.DEBUG, "Resuming lead ${body.leadId()} left unfinished by a router instance gone")
                     .to(LeadDispatcher.ENDPOINT)
                 .end();

@@ -1,12 +1,12 @@
 package io.leadrouter.routing;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerCatalog;
-import io.leadrouter.delivery.DeliveryOutcome;
+import io.leadrouter.model.DeliveryOutcome;
 import io.leadrouter.delivery.ExchangeKeys;
-import io.leadrouter.intake.Lead;
+import io.leadrouter.model.Lead;
 import io.leadrouter.intake.LeadCompletions;
-import io.leadrouter.storage.DatabaseOutage;
+import io.leadrouter.support.DatabaseOutage;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +16,6 @@ import org.apache.camel.Exchange;
 public final class LeadWalk {
 
     /** Set on leads picked up again after a restart, whose history must be read first. */
-    public static final String RECOVERED = "leadRouterRecovered";
     /** The {@link Wave} of buyers the lead is offered to now. */
     static final String WAVE = "leadRouterWave";
     /** Set once every buyer of the current wave is done with the lead. */
@@ -37,7 +36,7 @@ public final class LeadWalk {
     public void plan(Exchange exchange) throws SQLException {
         Lead lead = exchange.getMessage().getBody(Lead.class);
         exchange.setProperty(ExchangeKeys.LEAD, lead);
-        boolean recovered = exchange.getProperty(RECOVERED, false, Boolean.class);
+        boolean recovered = exchange.getProperty(ExchangeKeys.RECOVERED, false, Boolean.class);
         // a resumed lead's history is read while the router runs, waiting out the database if need be:
         // failing here would strand the lead (its owner, this instance, is still present) until the next start
         BuyerQueue queue = recovered

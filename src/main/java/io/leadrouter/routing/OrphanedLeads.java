@@ -1,7 +1,7 @@
 package io.leadrouter.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadrouter.intake.Lead;
+import io.leadrouter.model.Lead;
 import io.leadrouter.intake.LeadStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

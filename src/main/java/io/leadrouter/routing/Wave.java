@@ -1,6 +1,6 @@
 package io.leadrouter.routing;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 

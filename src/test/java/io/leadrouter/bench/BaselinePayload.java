@@ -1,7 +1,7 @@
 package io.leadrouter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.delivery.LeadMapper;
 import io.leadrouter.delivery.PayloadWriter;

@@ -1,20 +1,21 @@
 package io.leadrouter.buyers;
 
+import io.leadrouter.model.Buyer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.leadrouter.buyers.Buyer.AcceptCondition;
-import io.leadrouter.buyers.Buyer.CredentialRef;
-import io.leadrouter.buyers.Buyer.Endpoint;
-import io.leadrouter.buyers.Buyer.FieldMapping;
-import io.leadrouter.buyers.Buyer.PayloadFormat;
-import io.leadrouter.buyers.Buyer.ReasonRule;
-import io.leadrouter.buyers.Buyer.ResponseRules;
-import io.leadrouter.buyers.Buyer.ResponseType;
-import io.leadrouter.buyers.Buyer.RetryPolicy;
-import io.leadrouter.buyers.Buyer.Transform;
+import io.leadrouter.model.Buyer.AcceptCondition;
+import io.leadrouter.model.Buyer.CredentialRef;
+import io.leadrouter.model.Buyer.Endpoint;
+import io.leadrouter.model.Buyer.FieldMapping;
+import io.leadrouter.model.Buyer.PayloadFormat;
+import io.leadrouter.model.Buyer.ReasonRule;
+import io.leadrouter.model.Buyer.ResponseRules;
+import io.leadrouter.model.Buyer.ResponseType;
+import io.leadrouter.model.Buyer.RetryPolicy;
+import io.leadrouter.model.Buyer.Transform;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

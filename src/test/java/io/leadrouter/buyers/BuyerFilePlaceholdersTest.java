@@ -1,5 +1,6 @@
 package io.leadrouter.buyers;
 
+import io.leadrouter.model.Buyer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

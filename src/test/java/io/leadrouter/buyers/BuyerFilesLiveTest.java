@@ -1,5 +1,6 @@
 package io.leadrouter.buyers;
 
+import io.leadrouter.model.Buyer;
 import static io.leadrouter.testing.BuyerFiles.ACCEPTED;
 import static io.leadrouter.testing.BuyerFiles.SAMPLE_LEAD;
 import static io.leadrouter.testing.RouterUnderTest.ofType;

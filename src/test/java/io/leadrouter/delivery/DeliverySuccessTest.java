@@ -1,5 +1,6 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.DeliveryAttempt;
 import static io.leadrouter.testing.BuyerFiles.ACCEPTED;
 import static io.leadrouter.testing.BuyerFiles.SAMPLE_LEAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;

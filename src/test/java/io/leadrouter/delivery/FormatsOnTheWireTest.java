@@ -1,5 +1,6 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.DeliveryAttempt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadrouter.buyers.Buyer.FieldMapping;
-import io.leadrouter.buyers.Buyer.Transform;
+import io.leadrouter.model.Buyer.FieldMapping;
+import io.leadrouter.model.Buyer.Transform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,10 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.FailureReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.leadrouter.buyers.Buyer.ReasonRule;
+import io.leadrouter.model.Buyer.ReasonRule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.FailureReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.leadrouter.buyers.Buyer.AcceptCondition;
-import io.leadrouter.buyers.Buyer.ReasonRule;
-import io.leadrouter.buyers.Buyer.ResponseRules;
-import io.leadrouter.buyers.Buyer.ResponseType;
-import io.leadrouter.support.Money;
+import io.leadrouter.model.Buyer.AcceptCondition;
+import io.leadrouter.model.Buyer.ReasonRule;
+import io.leadrouter.model.Buyer.ResponseRules;
+import io.leadrouter.model.Buyer.ResponseType;
+import io.leadrouter.model.Money;
 import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Nested;

@@ -1,9 +1,10 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.model.FailureReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.delivery.TransportFailureClassifier.ClassifiedFailure;
 import java.io.EOFException;
 import java.io.IOException;

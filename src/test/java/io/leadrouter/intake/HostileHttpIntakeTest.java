@@ -153,7 +153,7 @@ class HostileHttpIntakeTest {
         assertEquals(1, router.count("select count(*) from leads where lead_id = '" + leadId + "' and payload->>'first_name' = 'Ann'"));
         Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertEquals(1, buyer.requests().stream().filter(r -> r.body().contains("Ann") || r.body().contains("Bob"))
-                        .filter(r -> r.header("Idempotency-Key").equals(io.leadrouter.delivery.DeliveryAttempt.idempotencyKey(leadId, BUYER)))
+                        .filter(r -> r.header("Idempotency-Key").equals(io.leadrouter.model.DeliveryAttempt.idempotencyKey(leadId, BUYER)))
                         .count()));
     }
 

@@ -1,5 +1,6 @@
 package io.leadrouter.intake;
 
+import io.leadrouter.model.Lead;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.leadrouter.delivery.DeliveryAttempt;
+import io.leadrouter.model.DeliveryAttempt;
 import io.leadrouter.testing.BuyerFiles;
 import io.leadrouter.testing.KafkaLeads;
 import io.leadrouter.testing.RouterUnderTest;

@@ -2,7 +2,7 @@ package io.leadrouter.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,7 @@
-package io.leadrouter.intake;
+package io.leadrouter.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leadrouter.support.Money;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

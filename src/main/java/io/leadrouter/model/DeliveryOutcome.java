@@ -1,4 +1,4 @@
-package io.leadrouter.delivery;
+package io.leadrouter.model;
 
 import java.math.BigDecimal;
 

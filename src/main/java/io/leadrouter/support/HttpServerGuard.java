@@ -1,6 +1,5 @@
-package io.leadrouter.api;
+package io.leadrouter.support;
 
-import io.leadrouter.intake.JsonResponses;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;

@@ -1,4 +1,4 @@
-package io.leadrouter.intake;
+package io.leadrouter.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

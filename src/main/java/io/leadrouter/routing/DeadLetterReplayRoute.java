@@ -1,5 +1,6 @@
-package io.leadrouter.delivery;
+package io.leadrouter.routing;
 
+import io.leadrouter.delivery.ExchangeKeys;
 import org.apache.camel.builder.RouteBuilder;
 
 /** Delivers replayed dead letters through the buyer's own route (its redelivery policy included). */
@@ -9,7 +10,7 @@ public final class DeadLetterReplayRoute extends RouteBuilder {
     public void configure() {
         from(DeadLetterReplay.ENDPOINT + "?concurrentConsumers=2").routeId("dead-letter-replay")
                 .setProperty(ExchangeKeys.LEAD, body())
-                .process(io.leadrouter.routing.LeadWalk::walkNoFurther)
+                .process(LeadWalk::walkNoFurther)
                 .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?waitForTaskToComplete=Never&failIfNoConsumers=true");
     }
 }

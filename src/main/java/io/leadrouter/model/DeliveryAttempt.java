@@ -1,7 +1,7 @@
-package io.leadrouter.delivery;
+package io.leadrouter.model;
 
-import io.leadrouter.buyers.Buyer;
-import io.leadrouter.intake.Lead;
+import io.leadrouter.model.Buyer;
+import io.leadrouter.model.Lead;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;

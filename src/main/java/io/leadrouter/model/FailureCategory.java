@@ -1,4 +1,4 @@
-package io.leadrouter.delivery;
+package io.leadrouter.model;
 
 /**
  * The kinds of failure: the spec's three of a buyer (only technical failures are worth retrying),

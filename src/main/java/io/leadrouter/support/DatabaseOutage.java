@@ -1,4 +1,4 @@
-package io.leadrouter.storage;
+package io.leadrouter.support;
 
 import io.leadrouter.support.Causes;
 import java.sql.SQLException;

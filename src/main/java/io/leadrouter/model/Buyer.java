@@ -1,4 +1,4 @@
-package io.leadrouter.buyers;
+package io.leadrouter.model;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;

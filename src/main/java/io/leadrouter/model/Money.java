@@ -1,4 +1,4 @@
-package io.leadrouter.support;
+package io.leadrouter.model;
 
 import java.math.BigDecimal;
 import java.util.Optional;

@@ -1,9 +1,10 @@
-package io.leadrouter.delivery;
+package io.leadrouter.routing;
 
-import io.leadrouter.buyers.Buyer;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerCatalog;
-import io.leadrouter.routing.LeadHistory;
-import io.leadrouter.intake.Lead;
+import io.leadrouter.delivery.DeadLetters;
+import io.leadrouter.delivery.ExchangeKeys;
+import io.leadrouter.model.Lead;
 import io.leadrouter.intake.LeadStore;
 import java.sql.SQLException;
 import org.apache.camel.ProducerTemplate;

@@ -1,4 +1,4 @@
-package io.leadrouter.events;
+package io.leadrouter.support;
 
 import java.util.ArrayList;
 import java.util.List;
