@@ -77,15 +77,10 @@ final class LeadContentCheck {
         if (cost == null || cost.isNull()) {
             return;
         }
-        Money.Parsed amount = cost.isNumber() ? parsedNumber(cost.decimalValue())
-                : cost.isTextual() ? Money.parse(cost.textValue()) : new Money.Parsed(null, "is not a number");
+        Money.Parsed amount = Money.of(cost);
         if (!amount.valid()) {
             throw new InvalidLeadException(400, "cost: " + amount.problem() + " (cost must be " + Money.RULE + ")");
         }
-    }
-
-    private static Money.Parsed parsedNumber(BigDecimal number) {
-        return Money.problem(number).map(p -> new Money.Parsed(null, p)).orElse(new Money.Parsed(number, null));
     }
 
     private static void checkScore(JsonNode score) throws InvalidLeadException {

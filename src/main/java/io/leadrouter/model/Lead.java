@@ -34,9 +34,7 @@ public record Lead(String leadId, ObjectNode payload, Instant receivedAt) {
         if (cost == null || cost.isNull()) {
             return Optional.empty();
         }
-        Money.Parsed amount = cost.isNumber() && Money.problem(cost.decimalValue()).isEmpty()
-                ? new Money.Parsed(cost.decimalValue(), null) : Money.parse(cost.asText());
-        return Optional.ofNullable(amount.amount());
+        return Optional.ofNullable(Money.of(cost).amount());
     }
 
     public boolean enhancementsComplete() {

@@ -1,5 +1,6 @@
 package io.leadrouter.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.Optional;
 
@@ -39,6 +40,15 @@ public final class Money {
             return new Parsed(null, "is not a number");
         }
         return problem(amount).map(p -> new Parsed(null, p)).orElse(new Parsed(amount, null));
+    }
+
+    /** The amount of a JSON value (a number, or a number written as text), or what is wrong with it. */
+    public static Parsed of(JsonNode value) {
+        if (value.isNumber()) {
+            BigDecimal amount = value.decimalValue();
+            return problem(amount).map(p -> new Parsed(null, p)).orElse(new Parsed(amount, null));
+        }
+        return value.isTextual() ? parse(value.textValue()) : new Parsed(null, "is not a number");
     }
 
     /** An amount, or the problem that kept a text from being one. */
