@@ -12,7 +12,6 @@ import io.leadrouter.delivery.HttpEndpoints;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.support.JsonResponses;
 import io.leadrouter.intake.LeadIds;
-import io.leadrouter.support.Causes;
 import io.leadrouter.support.Json;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,10 +31,6 @@ public final class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        onException(Exception.class).handled(true)
-                .log(org.apache.camel.LoggingLevel.ERROR, "API request failed: ${exception.message}")
-                .process(e -> JsonResponses.error(e, 503, "the router could not answer: " + rootMessage(e)));
-
         // Binding off: intake reads the request's raw bytes and checks content type, encoding and
         // limits itself. No consumes/produces either: Vert.x would answer 415/406 itself, not intake.
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
@@ -70,13 +65,18 @@ public final class ApiRoutes extends RouteBuilder {
                 .get().id("api-buyers").routeId("api-buyers").description("Buyers in force, and every buyer file with its problem if any")
                     .to("direct:api-buyers");
 
-        // each direct route is inlined into its REST operation's route (camel.rest.inline-routes)
-        from("direct:intake-http").process("httpLeadIntake");
-        from("direct:api-lead-events").process(this::leadEvents);
-        from("direct:api-dead-letters")
-                .process(e -> JsonResponses.respond(e, 200, lookup(DeadLetters.class, "deadLetters").listPending()));
-        from("direct:api-dead-letter-replay").process(this::replay);
-        from("direct:api-buyers").process(this::buyers);
+        // each direct route is inlined into its REST operation's route (camel.rest.inline-routes),
+        // its route configuration (the API's error answers) with it
+        from("direct:intake-http").routeConfigurationId(ApiErrors.ID)
+                .process("httpLeadIntake").id("take-in-http-lead");
+        from("direct:api-lead-events").routeConfigurationId(ApiErrors.ID)
+                .process(this::leadEvents).id("read-lead-events");
+        from("direct:api-dead-letters").routeConfigurationId(ApiErrors.ID)
+                .process(e -> JsonResponses.respond(e, 200, lookup(DeadLetters.class, "deadLetters").listPending())).id("list-dead-letters");
+        from("direct:api-dead-letter-replay").routeConfigurationId(ApiErrors.ID)
+                .process(this::replay).id("replay-dead-letter");
+        from("direct:api-buyers").routeConfigurationId(ApiErrors.ID)
+                .process(this::buyers).id("list-buyers");
     }
 
     private void leadEvents(Exchange exchange) throws Exception {
@@ -137,10 +137,5 @@ public final class ApiRoutes extends RouteBuilder {
 
     private <T> T lookup(Class<T> type, String name) {
         return getContext().getRegistry().lookupByNameAndType(name, type);
-    }
-
-    private static String rootMessage(Exchange exchange) {
-        Throwable t = Causes.root(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        return t == null ? "unknown error" : t.getClass().getSimpleName();
     }
 }

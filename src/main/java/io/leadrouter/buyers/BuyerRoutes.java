@@ -70,7 +70,8 @@ public final class BuyerRoutes {
                 .poolSize(concurrencyPerBuyer).maxPoolSize(concurrencyPerBuyer).maxQueueSize(-1).build();
         context.getRegistry().bind(redeliveryPool(buyer.id()), ScheduledExecutorService.class,
                 context.getExecutorServiceManager().newScheduledThreadPool(this, redeliveryPool(buyer.id()), profile));
-        context.addRouteFromTemplate(routeId, TEMPLATE, Map.of(
+        // the prefix keeps the template's step ids unique per buyer (Camel wants them unique across routes)
+        context.addRouteFromTemplate(routeId, TEMPLATE, buyer.id() + "-", Map.of(
                 "buyerId", buyer.id(),
                 "concurrency", concurrencyPerBuyer,
                 "redeliveryPool", redeliveryPool(buyer.id()),

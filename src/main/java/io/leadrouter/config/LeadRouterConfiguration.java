@@ -12,8 +12,9 @@ import io.leadrouter.buyers.BuyerRoutes;
 import io.leadrouter.buyers.InitialBuyerScan;
 import io.leadrouter.routing.LeadRoutingRoutes;
 import io.leadrouter.buyers.SecretResolver;
-import io.leadrouter.delivery.AttemptConcluder;
-import io.leadrouter.delivery.AttemptPreparer;
+import io.leadrouter.delivery.AttemptEvents;
+import io.leadrouter.delivery.AttemptStart;
+import io.leadrouter.delivery.OutcomeClassifier;
 import io.leadrouter.delivery.BuyerRequestFactory;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
@@ -176,8 +177,10 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("deadLetterReplay", new DeadLetterReplay(deadLetters, leads, catalog, producer, history));
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
-        registry.bind("attemptPreparer", new AttemptPreparer(catalog, new BuyerRequestFactory(secrets), events, emitter, eventStore, clock));
-        registry.bind("attemptConcluder", new AttemptConcluder(events, emitter));
+        registry.bind("attemptStart", new AttemptStart(catalog, eventStore, clock));
+        registry.bind("attemptEvents", new AttemptEvents(events, emitter));
+        registry.bind("buyerRequests", new BuyerRequestFactory(secrets));
+        registry.bind("outcomeClassifier", new OutcomeClassifier());
     }
 
     /** Camel's HTTP server finds this Vert.x in the registry and builds the API's server from it. */

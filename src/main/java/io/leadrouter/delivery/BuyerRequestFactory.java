@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /** Maps a lead to a buyer's format and adds the buyer's headers and credentials. */
 public final class BuyerRequestFactory {
@@ -18,6 +20,28 @@ public final class BuyerRequestFactory {
 
     public BuyerRequestFactory(SecretResolver secrets) {
         this.secrets = secrets;
+    }
+
+    /**
+     * Step {@code build-request}: puts the buyer's request on the message, for camel-http to send.
+     *
+     * @throws RequestNotBuiltException when the lead does not fit the buyer's mapping or a secret is missing
+     */
+    public void build(Exchange exchange) {
+        DeliveryAttempt attempt = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class);
+        exchange.setProperty(ExchangeKeys.CALL_STARTED_NANOS, System.nanoTime());
+        BuyerRequest request;
+        try {
+            request = create(attempt);
+        } catch (RuntimeException e) {
+            throw new RequestNotBuiltException(e);
+        }
+        Message message = exchange.getMessage();
+        request.headers().forEach(message::setHeader);
+        message.setHeader(Exchange.CONTENT_TYPE, request.contentType());
+        message.setBody(request.body());
+        exchange.setProperty(RequestSecrets.KEY, new RequestSecrets(request.secrets()));
+        exchange.setProperty(ExchangeKeys.HTTP_URI, HttpEndpoints.uriFor(attempt.buyer()));
     }
 
     /** @throws MissingSecretException when a credential's environment variable is not set */

@@ -11,7 +11,6 @@ import java.math.BigDecimal;
  *                        parses, else the text (capped at 64 KiB); null for an empty answer
  * @param buyerLeadId     the buyer's id for the lead, when accepted and the rules find one
  * @param payout          what the buyer says it pays, when accepted and the rules find a number
- * @param rejectionReason the buyer's own words for a refusal, when there are any
  * @param failureReason   null when accepted
  * @param details         a short sentence for {@code failure.details}; when accepted, null or a note on what
  *                        of the answer was ignored (an out-of-range payout)
@@ -21,7 +20,6 @@ public record BuyerVerdict(
         Object bodyForEvent,
         String buyerLeadId,
         BigDecimal payout,
-        String rejectionReason,
         FailureReason failureReason,
         String details) {
 }

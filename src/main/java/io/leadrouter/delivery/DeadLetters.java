@@ -49,16 +49,14 @@ public final class DeadLetters {
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
 
-        boolean routerError = outcome == null || outcome.accepted();
-        FailureReason reason = routerError ? FailureReason.ROUTER_ERROR : outcome.failureReason();
+        DeliveryOutcome failed = OutcomeClassifier.deadLetterFailure(outcome, cause);
+        boolean routerError = failed.failureReason() == FailureReason.ROUTER_ERROR;
         ObjectNode failure = json.createObjectNode();
-        failure.put("reason", reason.label());
-        failure.put("category", reason.category().label());
-        if (routerError) {
-            failure.put("details", cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
-        } else {
-            failure.put("details", outcome.details());
-            failure.put("status_code", outcome.statusCode());
+        failure.put("reason", failed.failureReason().label());
+        failure.put("category", failed.failureReason().category().label());
+        failure.put("details", failed.details());
+        if (!routerError) {
+            failure.put("status_code", failed.statusCode());
         }
         if (attempt != null) {
             failure.put("first_attempt", RecipientEvents.timestamp(attempt.firstAttemptAt()));

@@ -40,23 +40,23 @@ public final class ResponseInterpreter {
         Objects.requireNonNull(rules.type(), "response rules must declare a type");
         ResponseBody response = new ResponseBody(rules.type(), body);
         if (statusCode >= 500) {
-            return failure(rules, response, FailureReason.SERVER_ERROR, "HTTP " + statusCode + " from buyer");
+            return failure(response, FailureReason.SERVER_ERROR, "HTTP " + statusCode + " from buyer");
         }
         if (statusCode == 401) {
-            return failure(rules, response, FailureReason.INVALID_CREDENTIALS, "HTTP 401: authentication failed");
+            return failure(response, FailureReason.INVALID_CREDENTIALS, "HTTP 401: authentication failed");
         }
         if (statusCode == 403) {
             String text = rejectionText(rules, response);
             FailureReason said = reasonMatcher.match(rules.reasons(), text);
             FailureReason reason = said == FailureReason.REJECTED ? FailureReason.IP_NOT_WHITELISTED : said;
-            return failure(response, text, reason, withQuote("HTTP 403: access denied", text));
+            return failure(response, reason, withQuote("HTTP 403: access denied", text));
         }
         if (statusCode == 408) {
-            return failure(rules, response, FailureReason.TIMEOUT, "HTTP 408: buyer timed out waiting for the request");
+            return failure(response, FailureReason.TIMEOUT, "HTTP 408: buyer timed out waiting for the request");
         }
         if (!isAcceptedStatus(rules, statusCode)) {
             String text = rejectionText(rules, response);
-            return failure(response, text, reasonMatcher.match(rules.reasons(), text),
+            return failure(response, reasonMatcher.match(rules.reasons(), text),
                     withQuote("HTTP " + statusCode + ": buyer rejected the lead", text));
         }
         return interpretAcceptedStatus(rules, response);
@@ -69,20 +69,20 @@ public final class ResponseInterpreter {
             try {
                 value = response.valueAt(condition.path());
             } catch (ResponseBody.UnreadableException e) {
-                return failure(response, null, FailureReason.SERVER_ERROR, e.getMessage());
+                return failure(response, FailureReason.SERVER_ERROR, e.getMessage());
             }
             if (!holds(condition, value)) {
                 String text = rejectionText(rules, response);
                 String details = "buyer rejected the lead: "
                         + (text != null ? quote(text) : describe(condition.path(), value));
-                return failure(response, text, reasonMatcher.match(rules.reasons(), text), details);
+                return failure(response, reasonMatcher.match(rules.reasons(), text), details);
             }
         }
         String buyerLeadId = lenientValue(response, rules.buyerLeadId()).orElse(null);
         Optional<Money.Parsed> payout = lenientValue(response, rules.payout()).map(Money::parse);
         // an out-of-range payout is ignored (the file's price stands), never computed with; the event says so
         String note = payout.filter(p -> !p.valid()).map(p -> "response.payout: " + p.problem() + "; the buyer file's price is used").orElse(null);
-        return new BuyerVerdict(true, response.forEvent(), buyerLeadId, payout.map(Money.Parsed::amount).orElse(null), null, null, note);
+        return new BuyerVerdict(true, response.forEvent(), buyerLeadId, payout.map(Money.Parsed::amount).orElse(null), null, note);
     }
 
     private static boolean isAcceptedStatus(ResponseRules rules, int statusCode) {
@@ -138,12 +138,8 @@ public final class ResponseInterpreter {
         return text.orElse(null);
     }
 
-    private BuyerVerdict failure(ResponseRules rules, ResponseBody response, FailureReason reason, String details) {
-        return failure(response, rejectionText(rules, response), reason, details);
-    }
-
-    private static BuyerVerdict failure(ResponseBody response, String rejectionText, FailureReason reason, String details) {
-        return new BuyerVerdict(false, response.forEvent(), null, null, rejectionText == null ? null : quote(rejectionText), reason, details);
+    private static BuyerVerdict failure(ResponseBody response, FailureReason reason, String details) {
+        return new BuyerVerdict(false, response.forEvent(), null, null, reason, details);
     }
 
     private static String withQuote(String sentence, String buyerText) {

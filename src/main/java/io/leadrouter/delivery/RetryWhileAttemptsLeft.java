@@ -7,7 +7,7 @@ import org.apache.camel.Predicate;
 /**
  * The redelivery rule of every buyer route: redeliver a technical failure while the buyer's
  * max_attempts allows, and a database outage for as long as it lasts (waiting cures it, and it
- * consumes no attempt: see {@link AttemptPreparer}); anything else (including errors of the router
+ * consumes no attempt: see {@link AttemptStart}); anything else (including errors of the router
  * itself) goes straight to the dead-letter channel. Only the buyer's outcome ends a delivery.
  */
 public final class RetryWhileAttemptsLeft implements Predicate {

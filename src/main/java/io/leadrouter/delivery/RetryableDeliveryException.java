@@ -2,6 +2,8 @@ package io.leadrouter.delivery;
 
 import io.leadrouter.model.DeliveryOutcome;
 import io.leadrouter.model.DeliveryAttempt;
+import org.apache.camel.Exchange;
+
 /**
  * Thrown after a technical failure so that the buyer route's redelivery policy tries again, and
  * its dead-letter channel takes the lead once the attempts are used up. The message names the
@@ -18,6 +20,12 @@ public final class RetryableDeliveryException extends Exception {
                 null, false, false);
         this.attempt = attempt;
         this.outcome = outcome;
+    }
+
+    /** Step {@code ask-for-redelivery}: hands the attempt's technical failure to the buyer route's redelivery. */
+    public static void raise(Exchange exchange) throws RetryableDeliveryException {
+        throw new RetryableDeliveryException(exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class),
+                exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class));
     }
 
     public DeliveryAttempt attempt() {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /leads}: checks the request, stores the lead, and only then answers 202 with its id.
- * A refused request stores nothing and emits no event.
+ * A refused request stores nothing and emits no event; {@link InvalidLeadException} carries its
+ * status to the API's error answers.
  */
 public final class HttpLeadIntake implements Processor {
 
@@ -34,21 +35,16 @@ public final class HttpLeadIntake implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws InvalidLeadException {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (!isJson(contentType)) {
-            JsonResponses.error(exchange, 415, "Content-Type must be application/json, got "
+            throw new InvalidLeadException(415, "Content-Type must be application/json, got "
                     + (contentType == null ? "none" : contentType));
-            return;
         }
-        Lead lead;
+        Lead lead = parser.parse(exchange.getMessage().getBody(byte[].class), clock.instant());
         LeadStore.Stored stored;
         try {
-            lead = parser.parse(exchange.getMessage().getBody(byte[].class), clock.instant());
             stored = store.insert(lead, "http");
-        } catch (InvalidLeadException e) {
-            JsonResponses.error(exchange, e.status(), e.getMessage());
-            return;
         } catch (SQLException e) {
             LOG.debug("Lead store unavailable, lead refused with 503: {}", e.getMessage());
             JsonResponses.error(exchange, 503, "the lead store is unavailable; the lead was not accepted, try again later");
@@ -57,10 +53,7 @@ public final class HttpLeadIntake implements Processor {
         switch (stored) {
             case NEW -> dispatcher.dispatch(lead);
             case REPEAT -> LOG.debug("Lead {} posted again with the same payload", lead.leadId());
-            case CONFLICT -> {
-                JsonResponses.error(exchange, 409, LeadStore.conflict(lead.leadId()));
-                return;
-            }
+            case CONFLICT -> throw new InvalidLeadException(409, LeadStore.conflict(lead.leadId()));
         }
         JsonResponses.respond(exchange, 202, json.createObjectNode().put("lead_id", lead.leadId()));
     }

@@ -1,6 +1,6 @@
 package io.leadrouter.intake;
 
-/** A lead that intake refuses, with the HTTP status that says why (400, 413, 415). */
+/** A lead that intake refuses, with the HTTP status that says why (400, 409, 413, 415). */
 public final class InvalidLeadException extends Exception {
 
     private final int status;

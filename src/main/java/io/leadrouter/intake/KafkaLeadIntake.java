@@ -16,14 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A lead from the Kafka {@code leads} topic: the same checks as {@code POST /leads}. A record that
  * cannot be taken in for a reason that waiting will not cure (bad JSON, over a limit, refused by
- * the database, a lead_id already used for another lead, a fault of the router) is set aside with
- * its reason (property {@link #INVALID}) for the route to park on {@code leads-invalid}, and the
- * partition goes on. Only an unreachable database holds the partition: the record waits for it
+ * the database, a lead_id already used for another lead, a fault of the router) is refused with
+ * {@link RecordRefusedException}, which the route catches to park the record on {@code leads-invalid},
+ * and the partition goes on. Only an unreachable database holds the partition: the record waits for it
  * and is stored when it is back (or read again after a stop).
  */
 public final class KafkaLeadIntake implements Processor {
 
-    public static final String INVALID = "leadRouterInvalidLead";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLeadIntake.class);
 
     private final LeadParser parser;
@@ -42,7 +41,7 @@ public final class KafkaLeadIntake implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws SQLException {
+    public void process(Exchange exchange) throws SQLException, RecordRefusedException {
         String seed = recordCoordinates(exchange); // before anything can be parked: a failure here is transient
         try {
             Lead lead = parser.parse(exchange.getMessage().getBody(byte[].class), clock.instant(), () -> LeadIds.derivedFrom(seed));
@@ -51,15 +50,15 @@ public final class KafkaLeadIntake implements Processor {
             switch (stored) {
                 case NEW -> dispatcher.dispatch(lead);
                 case REPEAT -> LOG.debug("Lead {} from Kafka {} was stored before", lead.leadId(), seed);
-                case CONFLICT -> park(exchange, seed, LeadStore.conflict(lead.leadId()));
+                case CONFLICT -> throw refuse(seed, LeadStore.conflict(lead.leadId()));
             }
         } catch (InvalidLeadException | RefusedByDatabase e) {
-            park(exchange, seed, e.getMessage());
+            throw refuse(seed, e.getMessage());
         } catch (SQLException e) {
             throw e; // the database is away and the router is stopping: the record is read again at the next start
         } catch (RuntimeException e) {
             LOG.error("Lead from Kafka {} could not be taken in because of a router fault; parked", seed, e);
-            park(exchange, seed, "the router could not take this record in: " + e.getClass().getSimpleName());
+            throw refuse(seed, "the router could not take this record in: " + e.getClass().getSimpleName());
         }
     }
 
@@ -71,9 +70,9 @@ public final class KafkaLeadIntake implements Processor {
         }
     }
 
-    private static void park(Exchange exchange, String seed, String problem) {
+    private static RecordRefusedException refuse(String seed, String problem) {
         LOG.warn("Lead refused from Kafka {}: {}", seed, problem);
-        exchange.setProperty(INVALID, problem);
+        return new RecordRefusedException(problem);
     }
 
     /** Where the record sits in which Kafka cluster: the same if the record is read again after a crash. */

@@ -325,7 +325,11 @@ class FailureClassificationTest {
         return new BuyerYaml(id);
     }
 
-    /** A JSON buyer with small timeouts and quick retries; accepts on {"result":"accepted"}. */
+    /**
+     * A JSON buyer with a small answer timeout and quick retries; accepts on {"result":"accepted"}. The
+     * connect timeout is generous: no test here waits it out, and a TLS handshake counts against it
+     * (under a heavy load, 500 ms turned an untrusted certificate into a Timeout).
+     */
     private static final class BuyerYaml {
         private final String id;
         private String url;
@@ -382,7 +386,7 @@ class FailureClassificationTest {
                     name: Buyer %s
                     endpoint:
                       url: %s
-                      connect_timeout_ms: 500
+                      connect_timeout_ms: 5000
                       timeout_ms: %d
                     format: json
                     mapping:

@@ -37,11 +37,14 @@ class ResponseInterpreterTest {
         return new ResponseRules(type, null, null, null, null, rejectionReason, List.of());
     }
 
-    private static void assertFailure(BuyerVerdict verdict, FailureReason reason, String details, String rejectionReason) {
+    /** @param buyerWords the buyer's own words for the refusal, which the details must quote; null when it gave none */
+    private static void assertFailure(BuyerVerdict verdict, FailureReason reason, String details, String buyerWords) {
         assertFalse(verdict.accepted(), "accepted");
         assertEquals(reason, verdict.failureReason());
         assertEquals(details, verdict.details());
-        assertEquals(rejectionReason, verdict.rejectionReason());
+        if (buyerWords != null) {
+            assertTrue(verdict.details().contains(buyerWords), verdict.details());
+        }
         assertNull(verdict.buyerLeadId());
         assertNull(verdict.payout());
     }
@@ -59,7 +62,6 @@ class ResponseInterpreterTest {
             assertEquals(2, verdict.payout().scale());
             assertNull(verdict.failureReason());
             assertNull(verdict.details());
-            assertNull(verdict.rejectionReason());
             assertEquals("buyer-12345", assertInstanceOf(JsonNode.class, verdict.bodyForEvent()).get("lead_id").asText());
         }
 
@@ -288,7 +290,8 @@ class ResponseInterpreterTest {
         void serverErrorStatus() {
             BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 503, "{\"message\":\"maintenance\"}");
 
-            assertFailure(verdict, FailureReason.SERVER_ERROR, "HTTP 503 from buyer", "maintenance");
+            assertFailure(verdict, FailureReason.SERVER_ERROR, "HTTP 503 from buyer", null);
+            assertEquals("maintenance", ((JsonNode) verdict.bodyForEvent()).get("message").asText(), "the answer stays in the event");
         }
 
         @Test
@@ -302,7 +305,8 @@ class ResponseInterpreterTest {
         void unauthorized() {
             BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 401, "{\"message\":\"Duplicate\"}");
 
-            assertFailure(verdict, FailureReason.INVALID_CREDENTIALS, "HTTP 401: authentication failed", "Duplicate");
+            assertFailure(verdict, FailureReason.INVALID_CREDENTIALS, "HTTP 401: authentication failed", null);
+            assertEquals("Duplicate", ((JsonNode) verdict.bodyForEvent()).get("message").asText(), "the answer stays in the event");
         }
 
         @Test

@@ -1,0 +1,38 @@
+package io.leadrouter.delivery;
+
+import io.leadrouter.events.EventEmitter;
+import io.leadrouter.events.RecipientEvents;
+import io.leadrouter.model.DeliveryAttempt;
+import io.leadrouter.model.DeliveryOutcome;
+import org.apache.camel.Exchange;
+
+/**
+ * Steps {@code record-attempt} and {@code record-outcome}: where delivery writes its events. Each
+ * returns once the event is in the table, so nothing goes on to the buyer, or to the next buyer,
+ * without its trace.
+ */
+public final class AttemptEvents {
+
+    private final RecipientEvents events;
+    private final EventEmitter emitter;
+
+    public AttemptEvents(RecipientEvents events, EventEmitter emitter) {
+        this.events = events;
+        this.emitter = emitter;
+    }
+
+    /** {@code recipient.delivery_attempt}, before the buyer is called. */
+    public void attempted(Exchange exchange) {
+        DeliveryAttempt attempt = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class);
+        emitter.emit(events.deliveryAttempt(attempt));
+        AttemptStart.counted(exchange, attempt);
+    }
+
+    /** {@code recipient.delivered} or {@code recipient.failed}, whether or not a retry follows. */
+    public void concluded(Exchange exchange) {
+        DeliveryAttempt attempt = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class);
+        DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
+        String url = HttpEndpoints.displayUrl(attempt.buyer());
+        emitter.emit(outcome.accepted() ? events.delivered(attempt, outcome, url) : events.failed(attempt, outcome, url));
+    }
+}

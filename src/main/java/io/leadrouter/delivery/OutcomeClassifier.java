@@ -1,0 +1,78 @@
+package io.leadrouter.delivery;
+
+import io.leadrouter.model.Buyer;
+import io.leadrouter.model.DeliveryAttempt;
+import io.leadrouter.model.DeliveryOutcome;
+import io.leadrouter.model.FailureReason;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The one place where what happened to an attempt becomes a {@link DeliveryOutcome} in the failure
+ * vocabulary: the buyer's answer ({@link ResponseInterpreter}), a call that got no answer
+ * ({@link TransportFailureClassifier}), a request that could not be built, and the router's own
+ * faults (Router Error, for the dead letters). Thread-safe.
+ */
+public final class OutcomeClassifier {
+
+    private final ResponseInterpreter interpreter = new ResponseInterpreter();
+    private final TransportFailureClassifier transportFailures = new TransportFailureClassifier();
+
+    /** Step {@code classify-answer}: the buyer answered; what does its answer mean? */
+    public void classifyAnswer(Exchange exchange) {
+        Buyer buyer = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class).buyer();
+        Message response = exchange.getMessage();
+        int status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String body = SecretRedactor.redact(response.getBody(String.class), secrets(exchange));
+        BuyerVerdict verdict = interpreter.interpret(buyer.response(), status, body);
+        exchange.setProperty(ExchangeKeys.OUTCOME, new DeliveryOutcome(verdict.accepted(), status, verdict.bodyForEvent(),
+                verdict.buyerLeadId(), verdict.payout(), verdict.failureReason(), verdict.details(), durationMs(exchange)));
+    }
+
+    /** Step {@code classify-failure}: no answer came, or no request could be made ({@code exception} is why). */
+    public void classifyFailure(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Buyer buyer = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class).buyer();
+        FailureReason reason;
+        String details;
+        if (error instanceof RequestNotBuiltException notBuilt) {
+            reason = notBuilt.getCause() instanceof BuyerRequestFactory.MissingSecretException
+                    ? FailureReason.INVALID_CREDENTIALS : FailureReason.INVALID_DATA;
+            details = "the request could not be built: " + notBuilt.getCause().getMessage();
+        } else {
+            TransportFailureClassifier.ClassifiedFailure failure = transportFailures.classify(error, buyer.endpoint());
+            reason = failure.reason();
+            details = SecretRedactor.redact(failure.details(), secrets(exchange));
+        }
+        exchange.setProperty(ExchangeKeys.OUTCOME,
+                new DeliveryOutcome(false, null, null, null, null, reason, details, durationMs(exchange)));
+    }
+
+    /**
+     * Why a lead is dead-lettered: the buyer's last failure, or a Router Error when there is none (the
+     * router itself failed, or failed after the buyer took the lead).
+     */
+    public static DeliveryOutcome deadLetterFailure(DeliveryOutcome last, Throwable cause) {
+        if (last != null && !last.accepted()) {
+            return last;
+        }
+        String details = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new DeliveryOutcome(false, null, null, null, null, FailureReason.ROUTER_ERROR, details, 0);
+    }
+
+    /** Whether the outcome asks for another attempt: the rule of the route's last step. */
+    public static boolean retryEligible(Exchange exchange) {
+        return exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class).retryEligible();
+    }
+
+    private static List<String> secrets(Exchange exchange) {
+        RequestSecrets secrets = exchange.getProperty(RequestSecrets.KEY, RequestSecrets.class);
+        return secrets == null ? List.of() : secrets.values();
+    }
+
+    private static long durationMs(Exchange exchange) {
+        Long started = exchange.getProperty(ExchangeKeys.CALL_STARTED_NANOS, Long.class);
+        return started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+    }
+}
