@@ -13,9 +13,8 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.seda.SedaEndpoint;
-import org.apache.camel.spi.ThreadPoolProfile;
+import io.leadrouter.support.ThreadPoolProfiles;
 
 /**
  * Adds, replaces and removes exactly one buyer's route, made from the {@code buyer-delivery}
@@ -24,6 +23,11 @@ import org.apache.camel.spi.ThreadPoolProfile;
 public final class BuyerRoutes {
 
     public static final String TEMPLATE = "buyer-delivery";
+    /**
+     * The thread pool profile of every buyer: its pool size is the buyer's bulkhead (deliveries at
+     * once, its queue's consumers) and the threads of the buyer's own retry scheduler.
+     */
+    static final String THREADS = "buyer-delivery";
 
     private final CamelContext context;
     private final String nextBuyer;
@@ -32,13 +36,12 @@ public final class BuyerRoutes {
     private final ExecutorService teardown;
     private final Map<String, Future<?>> pendingRemovals = new HashMap<>();
 
-    /** @param concurrencyPerBuyer the buyer's bulkhead: how many of its deliveries may run at once */
     /** @param nextBuyer where a lead goes on when its buyer is removed while the lead waits for it */
-    public BuyerRoutes(CamelContext context, long removeGraceSeconds, int concurrencyPerBuyer, String nextBuyer) {
+    public BuyerRoutes(CamelContext context, long removeGraceSeconds, String nextBuyer) {
         this.context = context;
         this.nextBuyer = nextBuyer;
         this.removeGraceSeconds = removeGraceSeconds;
-        this.concurrencyPerBuyer = concurrencyPerBuyer;
+        this.concurrencyPerBuyer = ThreadPoolProfiles.declared(context, THREADS).getPoolSize();
         this.teardown = context.getExecutorServiceManager().newSingleThreadExecutor(this, "buyer-route-teardown");
     }
 
@@ -64,12 +67,10 @@ public final class BuyerRoutes {
         Buyer.RetryPolicy retry = buyer.retry();
         // Retries run on the buyer's own scheduler too: a hanging buyer's retries cannot take
         // the threads of another buyer's retries (Camel's shared redelivery pool has 10).
-        // Its queue holds every waiting retry, unbounded: Camel's default (1,000) would reject the
-        // 1,001st retry of a failing buyer, and that lead would leave its walk without an outcome.
-        ThreadPoolProfile profile = new ThreadPoolProfileBuilder(redeliveryPool(buyer.id()))
-                .poolSize(concurrencyPerBuyer).maxPoolSize(concurrencyPerBuyer).maxQueueSize(-1).build();
+        // Its queue holds every waiting retry, unbounded (max-queue-size -1: why, see application.properties).
+        // A profile sizes pools but makes none: each buyer's scheduler is made from this one profile, named for the buyer.
         context.getRegistry().bind(redeliveryPool(buyer.id()), ScheduledExecutorService.class,
-                context.getExecutorServiceManager().newScheduledThreadPool(this, redeliveryPool(buyer.id()), profile));
+                context.getExecutorServiceManager().newScheduledThreadPool(this, redeliveryPool(buyer.id()), THREADS));
         // the prefix keeps the template's step ids unique per buyer (Camel wants them unique across routes)
         context.addRouteFromTemplate(routeId, TEMPLATE, buyer.id() + "-", Map.of(
                 "buyerId", buyer.id(),

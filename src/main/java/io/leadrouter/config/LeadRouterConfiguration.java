@@ -135,30 +135,26 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("buyerCatalog", catalog);
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
-                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds"),
-                        settings.integer("leadrouter.delivery.concurrency-per-buyer"), LeadRoutingRoutes.NEXT_BUYER), secrets);
+                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds"), LeadRoutingRoutes.NEXT_BUYER),
+                secrets);
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
         EventStore eventStore = new EventStore(dataSource, json);
-        // added before the writers, so stopped after them: their last events are published too
+        // added before the writers (each adds its queue when made), so stopped after them: their last events are published too
         FirehoseRelay relay = new FirehoseRelay(dataSource, context, FirehoseRelay.kafkaUri(settings.text("leadrouter.events.kafka-topic")),
                 settings.integer("leadrouter.firehose.max-batch"),
                 Duration.ofMillis(settings.integer("leadrouter.firehose.poll-ms")),
                 Duration.ofSeconds(settings.integer("leadrouter.firehose.stop-grace-seconds")));
         context.addService(relay, true, true);
         EventWriter eventWriter = new EventWriter(context, eventStore, relay,
-                settings.integer("leadrouter.events.max-batch"), settings.integer("leadrouter.events.queue-capacity"),
-                settings.integer("leadrouter.events.writers"));
-        context.addService(eventWriter, true, true);
+                settings.integer("leadrouter.events.max-batch"), settings.integer("leadrouter.events.queue-capacity"));
         EventEmitter emitter = new EventEmitter(eventWriter);
         RecipientEvents events = new RecipientEvents(json, clock);
         registry.bind("eventStore", eventStore);
 
         LeadStore leads = new LeadStore(dataSource, json, presence.instanceId());
-        LeadInserts inserts = new LeadInserts(context, leads, settings.integer("leadrouter.intake.writers"),
-                settings.integer("leadrouter.intake.max-batch"));
-        context.addService(inserts, true, true);
+        LeadInserts inserts = new LeadInserts(context, leads, settings.integer("leadrouter.intake.max-batch"));
         LeadDispatcher dispatcher = new LeadDispatcher(producer);
         LeadParser parser = new LeadParser(json, new IntakeLimits(
                 settings.integer("leadrouter.intake.max-body-bytes"),
@@ -169,7 +165,6 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
         LeadCompletions completions = new LeadCompletions(context, dataSource);
-        context.addService(completions, true, true);
         LeadHistory history = new LeadHistory(dataSource, catalog);
         registry.bind("leadWalk", new LeadWalk(history, catalog, completions));
 

@@ -6,7 +6,6 @@ import io.leadrouter.support.DatabaseOutage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +16,11 @@ import org.slf4j.LoggerFactory;
  * order. The database notes each event in the firehose outbox in the same transaction; the
  * {@link FirehoseRelay} is woken to publish it.
  */
-public final class EventWriter extends ServiceSupport {
+public final class EventWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
+    /** The thread pool profile of the writer threads. */
+    static final String THREADS = "event-writer";
 
     private record Pending(ObjectNode event, CompletableFuture<Void> written) {
     }
@@ -28,20 +29,23 @@ public final class EventWriter extends ServiceSupport {
     private final FirehoseRelay relay;
     private final BatchingQueue<Pending> queue;
 
-    /** @param writerThreads batches committed at the same time (each lead's own events are still written one after another) */
-    public EventWriter(CamelContext context, EventStore store, FirehoseRelay relay, int maxBatch, int capacity, int writerThreads) {
+    /**
+     * Adds its queue to the context. Batches are committed by as many threads at a time as the
+     * thread pool profile {@value #THREADS} says (each lead's own events are still written one after another).
+     */
+    public EventWriter(CamelContext context, EventStore store, FirehoseRelay relay, int maxBatch, int capacity) {
         this.store = store;
         this.relay = relay;
         // a lead's events all go through one writer thread, so they commit (and enter the outbox) in seq order:
         // simpler than a relay that must hold back rows whose lower neighbours are not committed yet
-        this.queue = new BatchingQueue<>(context, "event-writer", writerThreads, maxBatch, capacity,
+        this.queue = BatchingQueue.addedTo(context, THREADS, maxBatch, capacity,
                 pending -> pending.event().path("lead_id").asText(), this::write);
     }
 
     /** Queues an event; the future completes once it is in the table (or fails with the reason it is not). */
     public CompletableFuture<Void> append(ObjectNode event) {
         Pending pending = new Pending(event, new CompletableFuture<>());
-        if (!isRunAllowed()) {
+        if (!queue.isRunAllowed()) {
             // nobody would write it: fail now rather than leave the delivery waiting for ever
             pending.written().completeExceptionally(new IllegalStateException("the event writer is stopped"));
             return pending.written();
@@ -53,16 +57,6 @@ public final class EventWriter extends ServiceSupport {
             pending.written().completeExceptionally(e);
         }
         return pending.written();
-    }
-
-    @Override
-    protected void doStart() {
-        queue.start();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        queue.stop();
     }
 
     private void write(List<Pending> batch) {
@@ -89,7 +83,7 @@ public final class EventWriter extends ServiceSupport {
     private void writeIsolating(List<Pending> events) {
         try {
             // while the database is away the batch waits, and so do the deliveries that emitted it
-            DatabaseOutage.waitOut(events.size() + " recipient event(s)", this::isRunAllowed, () -> {
+            DatabaseOutage.waitOut(events.size() + " recipient event(s)", queue::isRunAllowed, () -> {
                 store.appendAll(events.stream().map(Pending::event).toList());
                 return null;
             });

@@ -45,7 +45,6 @@ public final class RecipientEvents {
     public ObjectNode deliveryAttempt(DeliveryAttempt attempt) {
         Buyer buyer = attempt.buyer();
         ObjectNode event = header(DELIVERY_ATTEMPT, attempt, attempt.startedAt());
-        recipient(event, buyer);
         ObjectNode plan = event.putObject("delivery_plan");
         plan.put("price", money(buyer.price()));
         plan.put("exclusive", buyer.exclusive());
@@ -62,20 +61,14 @@ public final class RecipientEvents {
     /** Emitted when the buyer accepted the lead. The price is the buyer's payout when it reports one. */
     public ObjectNode delivered(DeliveryAttempt attempt, DeliveryOutcome outcome, String url) {
         Buyer buyer = attempt.buyer();
-        ObjectNode event = header(DELIVERED, attempt, clock.instant());
-        recipient(event, buyer);
-        event.put("outcome", "success");
-        event.put("duration_ms", outcome.durationMs());
+        ObjectNode event = concluded(DELIVERED, "success", attempt, outcome);
         BigDecimal price = outcome.payout() != null && isMoney(outcome.payout()) ? outcome.payout() : buyer.price();
         ObjectNode delivery = delivery(event, buyer, url);
         delivery.put("price", money(price));
         // no arithmetic on an amount out of bounds: 1e99999999 - 10 would take minutes
         attempt.lead().cost().filter(cost -> isMoney(cost) && isMoney(price)).ifPresentOrElse(
                 cost -> delivery.put("margin", money(price.subtract(cost))), () -> delivery.putNull("margin"));
-        ObjectNode response = response(event, outcome);
-        ObjectNode parsed = response.putObject("parsed");
-        parsed.put("buyer_lead_id", outcome.buyerLeadId());
-        parsed.put("acceptance", true);
+        ObjectNode parsed = response(event, outcome, true);
         if (outcome.details() != null) {
             parsed.put("details", outcome.details()); // what of the answer was ignored, e.g. an out-of-range payout
         }
@@ -86,10 +79,7 @@ public final class RecipientEvents {
     /** Emitted when an attempt failed, whether or not it will be retried. */
     public ObjectNode failed(DeliveryAttempt attempt, DeliveryOutcome outcome, String url) {
         Buyer buyer = attempt.buyer();
-        ObjectNode event = header(FAILED, attempt, clock.instant());
-        recipient(event, buyer);
-        event.put("outcome", "failed");
-        event.put("duration_ms", outcome.durationMs());
+        ObjectNode event = concluded(FAILED, "failed", attempt, outcome);
         ObjectNode failure = event.putObject("failure");
         failure.put("reason", outcome.failureReason().label());
         failure.put("category", outcome.failureReason().category().label());
@@ -97,29 +87,32 @@ public final class RecipientEvents {
         failure.put("retry_eligible", outcome.failureReason().retryEligible());
         delivery(event, buyer, url).put("attempted_price", money(buyer.price()));
         if (outcome.statusCode() != null) {
-            ObjectNode response = response(event, outcome);
-            ObjectNode parsed = response.putObject("parsed");
-            parsed.put("buyer_lead_id", outcome.buyerLeadId());
-            parsed.put("acceptance", false);
+            response(event, outcome, false);
         }
         metadata(event, attempt);
         return event;
     }
 
+    /** What every event starts with: its id, type and time, the lead and the recipient. */
     private ObjectNode header(String type, DeliveryAttempt attempt, Instant at) {
         ObjectNode event = json.createObjectNode();
         event.put("event_id", UUID.randomUUID().toString());
         event.put("event_type", type);
         event.put("timestamp", timestamp(at));
         event.put("lead_id", attempt.lead().leadId());
+        ObjectNode recipient = event.putObject("recipient");
+        recipient.put("id", attempt.buyer().id());
+        recipient.put("name", attempt.buyer().name());
+        recipient.put("type", attempt.buyer().type());
         return event;
     }
 
-    private static void recipient(ObjectNode event, Buyer buyer) {
-        ObjectNode recipient = event.putObject("recipient");
-        recipient.put("id", buyer.id());
-        recipient.put("name", buyer.name());
-        recipient.put("type", buyer.type());
+    /** The header of an attempt's outcome, and how long the attempt took. */
+    private ObjectNode concluded(String type, String outcomeLabel, DeliveryAttempt attempt, DeliveryOutcome outcome) {
+        ObjectNode event = header(type, attempt, clock.instant());
+        event.put("outcome", outcomeLabel);
+        event.put("duration_ms", outcome.durationMs());
+        return event;
     }
 
     private static ObjectNode delivery(ObjectNode event, Buyer buyer, String url) {
@@ -129,7 +122,8 @@ public final class RecipientEvents {
         return delivery;
     }
 
-    private ObjectNode response(ObjectNode event, DeliveryOutcome outcome) {
+    /** The buyer's answer as received, and as read ({@code parsed}, returned). */
+    private static ObjectNode response(ObjectNode event, DeliveryOutcome outcome, boolean acceptance) {
         ObjectNode response = event.putObject("response");
         if (outcome.statusCode() == null) {
             response.putNull("status_code");
@@ -144,7 +138,10 @@ public final class RecipientEvents {
         } else {
             response.put("body", body.toString());
         }
-        return response;
+        ObjectNode parsed = response.putObject("parsed");
+        parsed.put("buyer_lead_id", outcome.buyerLeadId());
+        parsed.put("acceptance", acceptance);
+        return parsed;
     }
 
     private static void metadata(ObjectNode event, DeliveryAttempt attempt) {

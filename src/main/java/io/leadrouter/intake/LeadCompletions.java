@@ -7,7 +7,6 @@ import io.leadrouter.support.DatabaseOutage;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,16 +15,19 @@ import org.slf4j.LoggerFactory;
  * unmarked is resumed at the next start, and its finished buyers are skipped (their outcomes are
  * in the event table), so nothing is delivered twice.
  */
-public final class LeadCompletions extends ServiceSupport {
+public final class LeadCompletions {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadCompletions.class);
+    /** The thread pool profile of the completion writer. */
+    static final String THREADS = "lead-completions";
 
     private final DataSource dataSource;
     private final BatchingQueue<String> queue;
 
+    /** Adds its queue to the context, written by the threads of the thread pool profile {@value #THREADS}. */
     public LeadCompletions(CamelContext context, DataSource dataSource) {
         this.dataSource = dataSource;
-        this.queue = new BatchingQueue<>(context, "lead-completions", 1, 1000, Integer.MAX_VALUE, this::write);
+        this.queue = BatchingQueue.addedTo(context, THREADS, 1000, Integer.MAX_VALUE, this::write);
     }
 
     public void markComplete(String leadId) {
@@ -36,19 +38,9 @@ public final class LeadCompletions extends ServiceSupport {
         }
     }
 
-    @Override
-    protected void doStart() {
-        queue.start();
-    }
-
-    @Override
-    protected void doStop() {
-        queue.stop();
-    }
-
     private void write(List<String> leadIds) {
         try {
-            DatabaseOutage.waitOut(leadIds.size() + " completion mark(s)", this::isRunAllowed, () -> {
+            DatabaseOutage.waitOut(leadIds.size() + " completion mark(s)", queue::isRunAllowed, () -> {
                 try (Connection connection = dataSource.getConnection();
                         PreparedStatement update = connection.prepareStatement(
                                 "update leads set completed_at = now() where lead_id = any(?) and completed_at is null")) {

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * rather than each waiting out the pool's connection timeout; one batch a second probes whether it
  * is back. A connection cut under a batch fails that batch alone.
  */
-public final class LeadInserts extends ServiceSupport {
+public final class LeadInserts {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadInserts.class);
+    /** The thread pool profile of the insert threads. */
+    static final String THREADS = "lead-inserts";
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long NO_OUTAGE = Long.MIN_VALUE;
 
@@ -41,9 +42,10 @@ public final class LeadInserts extends ServiceSupport {
     /** While the database is unreachable: when the next batch may try it again. */
     private final AtomicLong nextProbe = new AtomicLong(NO_OUTAGE);
 
-    public LeadInserts(CamelContext context, LeadStore store, int writers, int maxBatch) {
+    /** Adds its queue to the context; the thread pool profile {@value #THREADS} says how many batches may be committed at once. */
+    public LeadInserts(CamelContext context, LeadStore store, int maxBatch) {
         this.store = store;
-        this.queue = new BatchingQueue<>(context, "lead-inserts", writers, maxBatch, 10_000, this::write);
+        this.queue = BatchingQueue.addedTo(context, THREADS, maxBatch, 10_000, this::write);
     }
 
     /**
@@ -68,16 +70,6 @@ public final class LeadInserts extends ServiceSupport {
             }
             throw cause instanceof SQLException sql ? sql : new SQLException(cause.getMessage(), cause);
         }
-    }
-
-    @Override
-    protected void doStart() {
-        queue.start();
-    }
-
-    @Override
-    protected void doStop() {
-        queue.stop();
     }
 
     private void write(List<Pending> batch) {

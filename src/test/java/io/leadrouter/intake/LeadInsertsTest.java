@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -48,14 +49,13 @@ class LeadInsertsTest {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         // one writer, large batches: concurrent callers share a batch
         camel = new DefaultCamelContext();
+        camel.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(LeadInserts.THREADS).poolSize(1).build());
         camel.start();
-        inserts = new LeadInserts(camel, new LeadStore(dataSource, Json.MAPPER, "test"), 1, 200);
-        inserts.start();
+        inserts = new LeadInserts(camel, new LeadStore(dataSource, Json.MAPPER, "test"), 200);
     }
 
     @AfterAll
     static void stop() {
-        inserts.stop();
         camel.stop();
         CALLERS.shutdownNow();
     }

@@ -56,7 +56,7 @@ class GracefulShutdownTest {
         storage.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, buyer.url("/leads"))
                 .replace("timeout_ms: 1500", "timeout_ms: 20000"));
         storage.close();
-        stopping = ForkedRouter.start(storage, Map.of("leadrouter.delivery.concurrency-per-buyer", "1")).awaitBuyer(BUYER);
+        stopping = ForkedRouter.start(storage, Map.of("camel.threadpool.config[buyer-delivery].pool-size", "1")).awaitBuyer(BUYER);
         for (int i = 0; i < 5; i++) {
             assertTrue(accepts(), "lead accepted before the stop");
         }
