@@ -27,7 +27,7 @@ public final class BuyerRoutes {
      * The thread pool profile of every buyer: its pool size is the buyer's bulkhead (deliveries at
      * once, its queue's consumers) and the threads of the buyer's own retry scheduler.
      */
-    static final String THREADS = "buyer-delivery";
+    public static final String THREADS = "buyer-delivery";
 
     private final CamelContext context;
     private final String nextBuyer;

@@ -9,8 +9,9 @@ public final class DeadLetterReplayRoute extends RouteBuilder {
     @Override
     public void configure() {
         from(DeadLetterReplay.ENDPOINT + "?concurrentConsumers=2").routeId("dead-letter-replay")
-                .setProperty(ExchangeKeys.LEAD, body())
-                .process(LeadWalk::walkNoFurther)
-                .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?waitForTaskToComplete=Never&failIfNoConsumers=true");
+                .setProperty(ExchangeKeys.LEAD, body()).id("take-replayed-lead")
+                .process(LeadWalk::walkNoFurther).id("walk-to-this-buyer-only")
+                .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}?waitForTaskToComplete=Never&failIfNoConsumers=true")
+                    .id("queue-replay-for-buyer");
     }
 }

@@ -28,41 +28,41 @@ public final class LeadRoutingRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(LeadDispatcher.ENDPOINT + QUEUE_OPTIONS).routeId(ROUTE_ID).autoStartup(false)
-                .bean("leadWalk", "plan")
-                .to("direct:offer-to-buyers");
+                .bean("leadWalk", "plan").id("plan-walk")
+                .to("direct:offer-to-buyers").id("offer-first-wave");
 
         from(NEXT_BUYER + QUEUE_OPTIONS).routeId("next-buyer")
-                .bean("leadWalk", "afterDelivery")
+                .bean("leadWalk", "afterDelivery").id("note-buyer-done")
                 // the last buyer of the wave to finish carries the walk on; the other copies end here
-                .filter(exchangeProperty(LeadWalk.WAVE_DONE))
-                    .bean("leadWalk", "advance")
-                    .to("direct:offer-to-buyers");
+                .filter(exchangeProperty(LeadWalk.WAVE_DONE)).id("wave-done")
+                    .bean("leadWalk", "advance").id("plan-next-wave")
+                    .to("direct:offer-to-buyers").id("offer-next-wave");
 
         from("direct:offer-to-buyers").routeId("offer-to-buyers")
                 .choice()
                     .when(simple("${exchangeProperty." + LeadWalk.WAVE + ".isEmpty()}"))
-                        .bean("leadWalk", "complete")
+                        .bean("leadWalk", "complete").id("complete-lead")
                     .otherwise()
                         // each buyer of the wave gets its own copy of the exchange
                         .split(simple("${exchangeProperty." + LeadWalk.WAVE + ".buyers()}"))
-                            .process(LeadWalk::offerTo)
+                            .process(LeadWalk::offerTo).id("hand-lead-to-buyer")
                             .doTry()
                                 .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}"
-                                        + "?waitForTaskToComplete=Never&failIfNoConsumers=true")
+                                        + "?waitForTaskToComplete=Never&failIfNoConsumers=true").id("queue-for-buyer")
                             .doCatch(SedaConsumerNotAvailableException.class)
                                 // removed between the plan and now: this buyer is done with the lead
-                                .to(NEXT_BUYER)
+                                .to(NEXT_BUYER).id("buyer-gone")
                             .end()
                         .end()
                 .end();
 
         from("timer:lead-recovery?delay={{leadrouter.recovery.delay-ms}}&period={{leadrouter.recovery.period-ms}}")
                 .routeId("lead-recovery")
-                .bean("orphanedLeads", "claim({{leadrouter.recovery.max-per-sweep}})")
+                .bean("orphanedLeads", "claim({{leadrouter.recovery.max-per-sweep}})").id("claim-orphaned-leads")
                 .split(body())
                     .setProperty(ExchangeKeys.RECOVERED, constant(true))
                     .log(LoggingLevel.DEBUG, "Resuming lead ${body.leadId()} left unfinished by a router instance gone")
-                    .to(LeadDispatcher.ENDPOINT)
+                    .to(LeadDispatcher.ENDPOINT).id("walk-again")
                 .end();
     }
 }

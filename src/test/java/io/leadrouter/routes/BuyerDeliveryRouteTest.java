@@ -161,7 +161,7 @@ class BuyerDeliveryRouteTest extends CamelTestSupport {
     private void deliver(Buyer buyer, Answer... script) throws Exception {
         attempts = new ScriptedAttempts(buyer, script);
         DeadLetterStore.replaceWithMock(context);
-        new BuyerRoutes(context, 1, 1, LeadRoutingRoutes.NEXT_BUYER).install(buyer, null);
+        OneThreadBuyerRoutes.in(context).install(buyer, null);
         context.start();
         NotifyBuilder done = new NotifyBuilder(context).fromRoute(BuyerRoutes.routeId(buyer.id())).whenDone(1).create();
         template.send("seda:deliver-" + buyer.id(), exchange -> {

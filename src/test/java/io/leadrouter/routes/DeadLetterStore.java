@@ -18,6 +18,6 @@ final class DeadLetterStore {
 
     static void replaceWithMock(CamelContext context) throws Exception {
         String routeId = ProjectYamlRoutes.routeConsuming(context, DEAD_LETTER_CHANNEL);
-        AdviceWith.adviceWith(context, routeId, route -> route.weaveByToString("Bean\\[ref:deadLetters.*").replace().to(MOCK));
+        AdviceWith.adviceWith(context, routeId, route -> route.weaveById("store-dead-letter").replace().to(MOCK));
     }
 }

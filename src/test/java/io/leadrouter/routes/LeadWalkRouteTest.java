@@ -97,10 +97,10 @@ class LeadWalkRouteTest extends CamelTestSupport {
     void startRouter() throws Exception {
         DeadLetterStore.replaceWithMock(context);
         AdviceWith.adviceWith(context, "offer-to-buyers",
-                route -> route.weaveByToString("Bean\\[ref:leadWalk method:complete\\]").replace().to(COMPLETED));
+                route -> route.weaveById("complete-lead").replace().to(COMPLETED));
         context.start();
         buyerFiles = new BuyerFileWatcher(buyersFolder, BUYER_FILE_PARSER, catalog,
-                new BuyerRoutes(context, 1, 1, LeadRoutingRoutes.NEXT_BUYER), new SecretResolver(name -> null));
+                OneThreadBuyerRoutes.in(context), new SecretResolver(name -> null));
     }
 
     @Test
