@@ -71,7 +71,7 @@ class BuyerDeliveryRouteTest extends CamelTestSupport {
     @Override
     protected RoutesBuilder[] createRouteBuilders() throws Exception {
         List<RoutesBuilder> routes = new ArrayList<>(ProjectYamlRoutes.withoutKafkaConsumers(context));
-        routes.add(new DeliveryAttemptStub(exchange -> attempts.process(exchange)));
+        DeliveryAttemptStub.addTo(context, exchange -> attempts.process(exchange));
         return routes.toArray(RoutesBuilder[]::new);
     }
 

@@ -89,7 +89,7 @@ class LeadWalkRouteTest extends CamelTestSupport {
         ProjectYamlRoutes.leaveOut(context, route -> "lead-recovery".equals(route.getRouteId()));
         List<RoutesBuilder> routes = new ArrayList<>(ProjectYamlRoutes.withoutKafkaConsumers(context));
         routes.add(new LeadRoutingRoutes());
-        routes.add(new DeliveryAttemptStub(buyers));
+        DeliveryAttemptStub.addTo(context, buyers);
         return routes.toArray(RoutesBuilder[]::new);
     }
 
