@@ -15,7 +15,7 @@ import java.util.List;
  * mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.leadrouter.bench.Benchmark -Dbench.leads=50000
  * </pre>
  * It starts a real PostgreSQL and Kafka broker in this JVM, the stub buyer in a JVM of its own,
- * and for each scenario a router JVM of its own; prints a table and writes the same figures to
+ * and for each scenario a router JVM of its own (camel-proxy: the peer's JVM, {@link CamelProxy}); prints a table and writes the same figures to
  * {@code target/bench/bench-<timestamp>.json}. Exits 1 when any scenario's books do not balance.
  * Options ({@code -Dbench.*}): see {@link BenchOptions}.
  */

@@ -54,17 +54,25 @@ final class RouterProcess implements AutoCloseable {
         properties.put("leadrouter.events.kafka-topic", settings.eventsTopic());
         properties.put("leadrouter.intake.kafka-topic", settings.leadsTopic());
         properties.put("leadrouter.intake.kafka-group", settings.intakeGroup());
+        List<String> options = jvmOptions(settings.heap());
+        properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return new RouterProcess(JavaProcess.start("router", Classpath.withoutTestClasses(), options,
+                "io.leadrouter.LeadRouterApp", workDir, log), port);
+    }
+
+    /**
+     * The JVM options of a router, and of the camel-proxy beside it: the heap, and the extra options
+     * for profiling, e.g. {@code -Dbench.routerJvm=-XX:StartFlightRecording=filename=router.jfr}.
+     */
+    static List<String> jvmOptions(String heap) {
         List<String> options = new ArrayList<>();
-        options.add("-Xmx" + settings.heap());
-        // extra JVM options for profiling, e.g. -Dbench.routerJvm=-XX:StartFlightRecording=filename=router.jfr
+        options.add("-Xmx" + heap);
         for (String option : System.getProperty("bench.routerJvm", "").trim().split("\\s+")) {
             if (!option.isEmpty()) {
                 options.add(option);
             }
         }
-        properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
-        return new RouterProcess(JavaProcess.start("router", Classpath.withoutTestClasses(), options,
-                "io.leadrouter.LeadRouterApp", workDir, log), port);
+        return options;
     }
 
     long pid() {

@@ -12,13 +12,16 @@ public enum Scenario {
 
     BASELINE("baseline", "baseline", Intake.NONE, List.of(),
             "plain java.net.http client posting the mapped payload straight to the stub buyer's /fast"),
+    CAMEL_PROXY("camel-proxy", "camel-proxy", Intake.HTTP, List.of(),
+            "the peer: a plain Camel app (platform-http, Jackson mapping, camel-http to /fast; no database, no Kafka)"),
     ROUTER_HTTP("router-http", "router", Intake.HTTP, List.of(BenchBuyer.fast("rcp_benchFast1", 1)),
             "one /fast buyer, leads through POST /leads"),
     ROUTER_KAFKA("router-kafka", "router", Intake.KAFKA, List.of(BenchBuyer.fast("rcp_benchFast1", 1)),
             "one /fast buyer, leads through the Kafka leads topic"),
-    FANOUT("fanout", "fanout", Intake.HTTP, List.of(
-            BenchBuyer.fast("rcp_benchFast1", 1), BenchBuyer.fast("rcp_benchFast2", 2), BenchBuyer.fast("rcp_benchFast3", 3)),
+    FANOUT_3("fanout-3", "fanout", Intake.HTTP, fastBuyers(3),
             "three non-exclusive /fast buyers, each lead to all three"),
+    FANOUT_10("fanout-10", "fanout", Intake.HTTP, fastBuyers(10),
+            "ten non-exclusive /fast buyers, each lead to all ten"),
     ISOLATION_SOLO("isolation-solo", "isolation", Intake.HTTP, List.of(BenchBuyer.fast("rcp_benchFast1", 2)),
             "the /fast buyer alone (reference for isolation and storm)"),
     ISOLATION_SLOW("isolation-slow", "isolation", Intake.HTTP, List.of(
@@ -79,6 +82,15 @@ public enum Scenario {
 
     public boolean hasRefusingBuyer() {
         return buyers.stream().anyMatch(b -> b.role() == BenchBuyer.Role.REFUSING);
+    }
+
+    /** {@code count} non-exclusive /fast buyers, rcp_benchFast1 first by priority. */
+    private static List<BenchBuyer> fastBuyers(int count) {
+        List<BenchBuyer> buyers = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            buyers.add(BenchBuyer.fast("rcp_benchFast" + i, i));
+        }
+        return List.copyOf(buyers);
     }
 
     public static List<Scenario> parse(String list) {

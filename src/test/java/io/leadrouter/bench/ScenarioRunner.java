@@ -39,7 +39,11 @@ final class ScenarioRunner {
     }
 
     ScenarioResult run(Scenario scenario) throws Exception {
-        return scenario == Scenario.BASELINE ? baseline() : throughRouter(scenario);
+        return switch (scenario) {
+            case BASELINE -> baseline();
+            case CAMEL_PROXY -> camelProxy();
+            default -> throughRouter(scenario);
+        };
     }
 
     /** Scenario 1: the same payload posted straight to the stub buyer, at the same concurrency. */
@@ -57,6 +61,54 @@ final class ScenarioRunner {
         return new ScenarioResult(scenario.runName(), scenario.description(), "http", List.of("/fast"), options.leads(),
                 load.accepted(), load.failures(), load.seconds(), load.seconds(), load.accepted() / load.seconds(), Double.NaN,
                 Percentiles.of(load.latencyMs()), 1.0, null, null, books, received, null, null, intakeError(load));
+    }
+
+    /**
+     * The peer: the sample lead through the {@link CamelProxy} (a JVM of its own, the router's heap
+     * and options) to the stub buyer's /fast, at the same concurrency; warmed up as a router is.
+     * Its books: every 200 the proxy answered is one request /fast received, with the baseline's bytes.
+     */
+    private ScenarioResult camelProxy() throws Exception {
+        Scenario scenario = Scenario.CAMEL_PROXY;
+        Path log = logDir.resolve(scenario.runName() + ".log");
+        String expectedBody = BaselinePayload.forSampleLead(stub.url("/fast"), workRoot).body();
+        CamelProxyProcess proxy = ShutdownGuard.register(CamelProxyProcess.start(stub.url("/fast"), options.routerHeap(),
+                Files.createDirectories(workRoot.resolve(scenario.runName())), log));
+        try {
+            if (options.warmup() > 0) {
+                LoadGenerator.Result warm = proxyLeads(proxy, options.warmup());
+                System.out.println("[bench] " + scenario.runName() + ": " + warm.accepted() + " warm-up leads done");
+            }
+            StubBuyerProcess.Counts before = stub.counts();
+            LoadGenerator.Result load;
+            ProcessResources.Usage usage;
+            try (ProcessResources resources = ProcessResources.watch(proxy.pid())) {
+                load = proxyLeads(proxy, options.leads());
+                usage = resources.finish();
+            }
+            StubBuyerProcess.Counts received = stub.counts().minus(before);
+            String body = stub.lastFastBody();
+            Books books = received.fast() != load.accepted()
+                    ? Books.notChecked(load.accepted(), "answered 200 " + load.accepted() + " != received by the stub " + received.fast())
+                    : !body.equals(expectedBody)
+                            ? Books.notChecked(load.accepted(), "the stub received " + body + ", not the router's payload " + expectedBody)
+                            : new Books(load.accepted(), -1, -1, Map.of(), 0, Map.of(), -1, -1, -1, 0, 0, List.of());
+            return new ScenarioResult(scenario.runName(), scenario.description(), "http", List.of("/fast"), options.leads(),
+                    load.accepted(), load.failures(), load.seconds(), load.seconds(), load.accepted() / load.seconds(), Double.NaN,
+                    Percentiles.of(load.latencyMs()), null, usage, usage.cpuSeconds() / load.accepted() * 1000, books, received,
+                    LogSummary.of(Files.readAllLines(proxy.log())), log.toString(), intakeError(load));
+        } finally {
+            int exit = proxy.stop();
+            ShutdownGuard.release(proxy);
+            if (exit != 0 && exit != 143) {
+                System.err.println("[bench] camel-proxy ended with exit code " + exit + "; see " + log);
+            }
+        }
+    }
+
+    private LoadGenerator.Result proxyLeads(CamelProxyProcess proxy, int leads) throws InterruptedException {
+        return LoadGenerator.post(proxy.url("/leads"), "application/json", BuyerFiles.SAMPLE_LEAD, Map.of(), 200, leads,
+                options.concurrency(), options.rate(), maxTime());
     }
 
     /** Scenarios 2 to 6: leads through a router JVM of the scenario's own. */

@@ -65,6 +65,19 @@ final class StubBuyerProcess implements AutoCloseable {
         }
     }
 
+    /** The body of the last request /fast received. */
+    String lastFastBody() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url("/last-fast"))).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException("stub buyer's last /fast body not readable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Requests received by each path. */
     record Counts(long fast, long slow) {
         Counts minus(Counts before) {

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code POST /fast}: 200 and {@code {"result":"accepted",...}} at once;</li>
  *   <li>{@code POST /slow}: the same after {@code bench.slowMs} (the wait holds no server thread);</li>
- *   <li>{@code GET /stats}: how many requests each path received.</li>
+ *   <li>{@code GET /stats}: how many requests each path received;</li>
+ *   <li>{@code GET /last-fast}: the body of the last request /fast received (to check what a peer posts).</li>
  * </ul>
  * It prints {@code STUB-BUYER LISTENING <port>} when ready and ends when its standard input closes
  * (so it never outlives the benchmark).
@@ -32,6 +33,7 @@ public final class StubBuyerServer {
 
     private final AtomicLong fast = new AtomicLong();
     private final AtomicLong slow = new AtomicLong();
+    private volatile byte[] lastFast = new byte[0];
     private final ScheduledExecutorService later = Executors.newScheduledThreadPool(2);
     private final long slowMs;
 
@@ -48,6 +50,7 @@ public final class StubBuyerServer {
         server.createContext("/fast", stub::fast);
         server.createContext("/slow", stub::slow);
         server.createContext("/stats", stub::stats);
+        server.createContext("/last-fast", exchange -> respond(exchange, stub.lastFast));
         server.start();
         System.out.println(READY + server.getAddress().getPort());
         System.out.flush();
@@ -63,7 +66,7 @@ public final class StubBuyerServer {
     }
 
     private void fast(HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
+        lastFast = exchange.getRequestBody().readAllBytes();
         fast.incrementAndGet();
         respond(exchange, ACCEPTED);
     }
