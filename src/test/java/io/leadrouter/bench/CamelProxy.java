@@ -33,7 +33,7 @@ public final class CamelProxy {
         main.addInitialProperty("camel.component.http.connection-request-timeout", "10000");
         main.addInitialProperty("camel.component.http.max-total-connections", "400");
         main.addInitialProperty("camel.component.http.connections-per-route", "50");
-        main.configure().addRoutesBuilder(new CamelProxyRoute(buyerUrl));
+        main.configure().addLambdaRouteBuilder(CamelProxyRoute.to(buyerUrl));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
