@@ -1,5 +1,7 @@
 package io.leadrouter;
 
+import io.leadrouter.config.JarScanning;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -17,7 +19,14 @@ public final class LeadRouterApp {
 
     public static void main(String... args) {
         // Scans this package: finds LeadRouterConfiguration and the Java DSL RouteBuilders.
-        Main main = new Main(LeadRouterApp.class);
+        Main main = new Main(LeadRouterApp.class) {
+            @Override
+            protected CamelContext createCamelContext() {
+                CamelContext context = super.createCamelContext();
+                JarScanning.install(context);
+                return context;
+            }
+        };
         ShutdownWatchdog watchdog = new ShutdownWatchdog();
         // every way of stopping goes through here: a signal, Camel's shutdown hook, the end of a run
         main.addMainListener(new MainListenerSupport() {

@@ -1,6 +1,5 @@
 package io.leadrouter.config;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.support.HttpServerGuard;
@@ -42,16 +41,14 @@ import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
-import io.leadrouter.dev.EmbeddedKafkaService;
-import io.leadrouter.dev.EmbeddedPostgresService;
 import io.leadrouter.dev.SandboxBuyers;
 import io.leadrouter.support.Json;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,37 +64,21 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        boolean embedded = false;
         guardHttpServer(context, settings);
 
-        DataSource dataSource = settings.optionalText("leadrouter.datasource.url")
-                .map(url -> dataSource(url, settings.text("leadrouter.datasource.username"),
-                        settings.text("leadrouter.datasource.password"), settings))
-                .orElse(null);
-        if (dataSource == null) {
-            embedded = true;
-            EmbeddedPostgresService postgres = new EmbeddedPostgresService(
-                    settings.integer("leadrouter.embedded.postgres.port"),
-                    Path.of(settings.text("leadrouter.embedded.postgres.data-dir")));
-            context.addService(postgres, true, true);
-            postgres.start();
-            dataSource = dataSource(postgres.jdbcUrl(), postgres.username(), "", settings);
+        BackingServices backing = BackingServices.start(context, settings);
+        boolean embedded = backing.anyEmbedded();
+        // added in this order so that they stop in the reverse one: the broker, the pool, the database
+        if (backing.postgres() != null) {
+            context.addService(backing.postgres(), true, true);
         }
-        migrate(dataSource);
+        HikariDataSource dataSource = backing.dataSource();
         context.getRegistry().bind("dataSource", DataSource.class, dataSource);
-        closeOnStop(context, (HikariDataSource) dataSource);
-
-        String brokers = settings.optionalText("leadrouter.kafka.bootstrap-servers").orElse(null);
-        if (brokers == null) {
-            embedded = true;
-            EmbeddedKafkaService kafka = new EmbeddedKafkaService(
-                    settings.text("leadrouter.embedded.kafka.host"),
-                    settings.integer("leadrouter.embedded.kafka.port"),
-                    Path.of(settings.text("leadrouter.embedded.kafka.data-dir")));
-            context.addService(kafka, true, true);
-            kafka.start();
-            brokers = kafka.bootstrapServers();
+        closeOnStop(context, dataSource);
+        if (backing.kafka() != null) {
+            context.addService(backing.kafka(), true, true);
         }
+        String brokers = backing.brokers();
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
         LOG.info("Kafka bootstrap servers: {}", brokers);
 
@@ -109,9 +90,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
 
         String sandbox = settings.text("leadrouter.sandbox.enabled");
         if (sandbox.equals("true") || (sandbox.equals("auto") && embedded)) {
-            SandboxBuyers buyers = new SandboxBuyers(context,
-                    settings.text("leadrouter.sandbox.host"),
-                    settings.integer("leadrouter.sandbox.port"));
+            SandboxBuyers buyers = new SandboxBuyers(new InetSocketAddress(
+                    settings.text("leadrouter.sandbox.host"), settings.integer("leadrouter.sandbox.port")));
             context.addService(buyers, true, true);
             buyers.start();
         }
@@ -192,19 +172,6 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         }, true, true);
     }
 
-    private static DataSource dataSource(String url, String user, String password, Settings settings) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("lead-router");
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size"));
-        config.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms"));
-        // a JDBC batch of event inserts goes as one multi-row insert
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        return new HikariDataSource(config);
-    }
-
     /** The pool's connections are given back when the router stops (after the routes and writers). */
     private static void closeOnStop(CamelContext context, HikariDataSource pool) throws Exception {
         context.addService(new org.apache.camel.support.service.ServiceSupport() {
@@ -213,9 +180,5 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
                 pool.close();
             }
         }, true, true);
-    }
-
-    private static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }
 }

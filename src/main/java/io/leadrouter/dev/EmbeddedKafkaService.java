@@ -58,6 +58,9 @@ public final class EmbeddedKafkaService extends ServiceSupport {
         config.put("log.dirs", logDirectory.toAbsolutePath().toString());
         config.put("num.partitions", "6");
         config.put("offsets.topic.replication.factor", "1");
+        // one broker needs no more: creating the default 50 partitions takes seconds of the first consumer's
+        // group join (a folder whose topic already has 50 keeps them: the broker reads the actual count)
+        config.put("offsets.topic.num.partitions", "1");
         config.put("transaction.state.log.replication.factor", "1");
         config.put("transaction.state.log.min.isr", "1");
         config.put("share.coordinator.state.topic.replication.factor", "1");

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * down as a duplicate, {@code /sandbox/fail} answers 503 (retried, then dead-lettered) and
  * {@code /sandbox/slow} answers after 10 seconds.
  */
-public final class SandboxBuyers extends ServiceSupport {
+public final class SandboxBuyers extends ServiceSupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxBuyers.class);
 
@@ -30,21 +31,29 @@ public final class SandboxBuyers extends ServiceSupport {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private final CamelContext context;
-    private final String host;
-    private final int port;
+    private final InetSocketAddress address;
+    private CamelContext context;
     private HttpServer server;
     private ExecutorService executor;
 
-    public SandboxBuyers(CamelContext context, String host, int port) {
+    /** @param address where to listen (port 0 for any free port); its threads come from the context it is added to */
+    public SandboxBuyers(InetSocketAddress address) {
+        this.address = address;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
         this.context = context;
-        this.host = host;
-        this.port = port;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
     }
 
     @Override
     protected void doStart() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 100);
+        server = HttpServer.create(address, 100);
         server.createContext("/sandbox/accept", new AcceptingBuyer());
         server.createContext("/sandbox/reject", exchange ->
                 answer(exchange, 200, "{\"result\":\"rejected\",\"message\":\"Duplicate lead - already purchased\"}"));
@@ -54,7 +63,7 @@ public final class SandboxBuyers extends ServiceSupport {
         executor = context.getExecutorServiceManager().newFixedThreadPool(this, "sandbox-buyers", 8);
         server.setExecutor(executor);
         server.start();
-        LOG.info("Sandbox buyers listen on http://{}:{}/sandbox/{accept,reject,fail,slow}", host, port());
+        LOG.info("Sandbox buyers listen on http://{}:{}/sandbox/{accept,reject,fail,slow}", address.getHostString(), port());
     }
 
     @Override
