@@ -73,12 +73,14 @@ final class BenchServices implements AutoCloseable {
     }
 
     /** Waits until a member of the consumer group has partitions assigned (the router's intake is listening). */
-    void awaitConsumerGroupAssigned(String group, Duration atMost) {
-        Awaitility.await("consumer group " + group + " to have partitions").atMost(atMost)
+    /** Waits until {@code members} consumers of the group each have partitions (a settled rebalance). */
+    void awaitConsumerGroupAssigned(String group, int members, Duration atMost) {
+        Awaitility.await("consumer group " + group + " to have " + members + " member(s) with partitions").atMost(atMost)
                 .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
                     ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
                             .all().get(10, TimeUnit.SECONDS).get(group);
-                    return description.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+                    return description.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count()
+                            >= members;
                 });
     }
 

@@ -48,6 +48,7 @@ final class CostTargets {
             });
         }
         perOffer().ifPresent(line -> lines.put("cpu-per-offer", line));
+        scaleOut().ifPresent(line -> lines.put("scale-out", line));
         // one buyer per lead, as the target's 20,000 leads mean; a fan-out's heap is in the table
         results.stream().filter(r -> ROUTERS.contains(r.scenario()) && r.router() != null)
                 .mapToDouble(r -> r.router().peakHeapUsedMiB()).max().ifPresent(max ->
@@ -74,6 +75,19 @@ final class CostTargets {
             text.append(String.format(Locale.ROOT, ", %s %.2f (%.2f x)", fanout.scenario(), perOffer(fanout), ratio));
         }
         return Optional.of(text.append(" (target flat within +-20%): ").append(flat ? "met" : "NOT met").toString());
+    }
+
+    /** Two instances in one consumer group beside one, in the same sitting (no target: the issue asks for the figures). */
+    private Optional<String> scaleOut() {
+        Optional<ScenarioResult> one = find("router-kafka");
+        Optional<ScenarioResult> two = find("router-kafka-2");
+        if (one.isEmpty() || two.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "router-kafka-2 leads/s / router-kafka leads/s = %.1f / %.1f = %.2f;"
+                + " CPU s per 1,000 leads %.2f (two instances together) against %.2f (one)", two.get().leadsPerSecond(),
+                one.get().leadsPerSecond(), two.get().leadsPerSecond() / one.get().leadsPerSecond(),
+                two.get().cpuSecondsPer1000Leads(), one.get().cpuSecondsPer1000Leads()));
     }
 
     private static double perOffer(ScenarioResult r) {

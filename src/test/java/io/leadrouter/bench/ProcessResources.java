@@ -22,6 +22,14 @@ final class ProcessResources implements AutoCloseable {
     /** What was measured. Heap figures in MiB; -1 when jstat gave nothing. */
     record Usage(double peakHeapUsedMiB, double peakHeapCommittedMiB, long youngGcs, long fullGcs, long concurrentGcs,
             double gcSeconds, int heapSamples, double peakRssMiB, double cpuSeconds) {
+
+        /** Several JVMs as one: the largest heap of any, RSS, CPU and collections added up. */
+        static Usage ofAll(List<Usage> usages) {
+            return usages.stream().reduce((a, b) -> new Usage(Math.max(a.peakHeapUsedMiB, b.peakHeapUsedMiB),
+                    Math.max(a.peakHeapCommittedMiB, b.peakHeapCommittedMiB), a.youngGcs + b.youngGcs, a.fullGcs + b.fullGcs,
+                    a.concurrentGcs + b.concurrentGcs, a.gcSeconds + b.gcSeconds, a.heapSamples + b.heapSamples,
+                    a.peakRssMiB + b.peakRssMiB, a.cpuSeconds + b.cpuSeconds)).orElseThrow();
+        }
     }
 
     private static final long CLOCK_TICKS = clockTicks();

@@ -106,10 +106,14 @@ final class RouterProcess implements AutoCloseable {
         }
     }
 
-    /** ERROR and WARN lines of the router's log, for the report. */
-    LogSummary logSummary() {
+    /** ERROR and WARN lines of the routers' logs, for the report. */
+    static LogSummary logSummary(List<RouterProcess> routers) {
         try {
-            return LogSummary.of(process.logLines());
+            List<String> lines = new ArrayList<>();
+            for (RouterProcess router : routers) {
+                lines.addAll(router.process.logLines());
+            }
+            return LogSummary.of(lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,6 +18,8 @@ public enum Scenario {
             "one /fast buyer, leads through POST /leads"),
     ROUTER_KAFKA("router-kafka", "router", Intake.KAFKA, List.of(BenchBuyer.fast("rcp_benchFast1", 1)),
             "one /fast buyer, leads through the Kafka leads topic"),
+    ROUTER_KAFKA_2("router-kafka-2", "scale-out", Intake.KAFKA, List.of(BenchBuyer.fast("rcp_benchFast1", 1)), 2,
+            "router-kafka with two router instances in one consumer group, on one database and one Kafka cluster"),
     FANOUT_3("fanout-3", "fanout", Intake.HTTP, fastBuyers(3),
             "three non-exclusive /fast buyers, each lead to all three"),
     FANOUT_10("fanout-10", "fanout", Intake.HTTP, fastBuyers(10),
@@ -44,14 +46,25 @@ public enum Scenario {
     private final String group;
     private final Intake intake;
     private final List<BenchBuyer> buyers;
+    private final int instances;
     private final String description;
 
     Scenario(String runName, String group, Intake intake, List<BenchBuyer> buyers, String description) {
+        this(runName, group, intake, buyers, 1, description);
+    }
+
+    Scenario(String runName, String group, Intake intake, List<BenchBuyer> buyers, int instances, String description) {
         this.runName = runName;
         this.group = group;
         this.intake = intake;
         this.buyers = buyers;
+        this.instances = instances;
         this.description = description;
+    }
+
+    /** How many router instances share the run's database, topics and consumer group. */
+    public int instances() {
+        return instances;
     }
 
     @com.fasterxml.jackson.annotation.JsonValue

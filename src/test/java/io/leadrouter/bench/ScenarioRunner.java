@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -20,6 +22,11 @@ final class ScenarioRunner {
 
     /** Where one router scenario keeps its things. */
     private record Setup(Path dir, Path buyersDir, String jdbcUrl, String eventsTopic, String leadsTopic, String group, Path log) {
+
+        /** The log of one of several router instances ({@code -1}, {@code -2} ... before the extension). */
+        Path log(int instance, int instances) {
+            return instances == 1 ? log : log.resolveSibling(log.getFileName().toString().replace(".log", "-" + instance + ".log"));
+        }
     }
 
     private final BenchOptions options;
@@ -111,52 +118,84 @@ final class ScenarioRunner {
                 options.concurrency(), options.rate(), maxTime());
     }
 
-    /** Scenarios 2 to 6: leads through a router JVM of the scenario's own. */
+    /**
+     * The router scenarios: leads through router JVMs of the scenario's own (one, or several sharing
+     * the database, the topics and the intake's consumer group). CPU and RSS are those of all of them
+     * together; the heap that of the largest.
+     */
     private ScenarioResult throughRouter(Scenario scenario) throws Exception {
         Setup setup = prepare(scenario);
         List<String> buyerIds = scenario.buyers().stream().map(BenchBuyer::id).toList();
-        RouterProcess router = ShutdownGuard.register(RouterProcess.start(new RouterProcess.Settings(setup.jdbcUrl(),
-                services.kafkaBootstrapServers(), setup.buyersDir(), setup.eventsTopic(), setup.leadsTopic(), setup.group(),
-                options.routerHeap()), setup.dir(), setup.log()));
+        List<RouterProcess> routers = new ArrayList<>();
+        try {
+            for (int instance = 1; instance <= scenario.instances(); instance++) {
+                routers.add(ShutdownGuard.register(RouterProcess.start(new RouterProcess.Settings(setup.jdbcUrl(),
+                        services.kafkaBootstrapServers(), setup.buyersDir(), setup.eventsTopic(), setup.leadsTopic(), setup.group(),
+                        options.routerHeap()), setup.dir(), setup.log(instance, scenario.instances()))));
+            }
+            return measure(scenario, setup, buyerIds, routers);
+        } finally {
+            for (RouterProcess router : routers) {
+                int exit = router.stop();
+                ShutdownGuard.release(router);
+                if (exit != 0 && exit != 143) {
+                    System.err.println("[bench] a router of " + scenario.runName() + " ended with exit code " + exit + "; see " + setup.log());
+                }
+            }
+        }
+    }
+
+    private ScenarioResult measure(Scenario scenario, Setup setup, List<String> buyerIds, List<RouterProcess> routers) throws Exception {
+        RouterProcess first = routers.get(0);
+        BooleanSupplier allAlive = () -> routers.stream().allMatch(RouterProcess::isAlive);
         try (EventTable table = new EventTable(setup.jdbcUrl());
                 FirehoseCounter firehose = new FirehoseCounter(services.kafkaBootstrapServers(), setup.eventsTopic())) {
-            router.awaitBuyers(buyerIds, Duration.ofMinutes(2));
-            if (scenario.intake() == Scenario.Intake.KAFKA) {
-                services.awaitConsumerGroupAssigned(setup.group(), Duration.ofMinutes(1));
+            for (RouterProcess router : routers) {
+                router.awaitBuyers(buyerIds, Duration.ofMinutes(2));
             }
-            long warmedUp = warmUp(scenario, setup, router, table, firehose, buyerIds.size());
+            if (scenario.intake() == Scenario.Intake.KAFKA) {
+                services.awaitConsumerGroupAssigned(setup.group(), routers.size(), Duration.ofMinutes(1));
+            }
+            long warmedUp = warmUp(scenario, setup, first, table, firehose, buyerIds.size(), allAlive);
             StubBuyerProcess.Counts before = stub.counts();
             LoadGenerator.Result load;
             CompletionWatch.Done done;
-            ProcessResources.Usage usage;
-            try (ProcessResources resources = ProcessResources.watch(router.pid())) {
-                load = sendLeads(scenario, setup, router, options.leads());
+            List<ProcessResources> watched = new ArrayList<>();
+            try {
+                for (RouterProcess router : routers) {
+                    watched.add(ProcessResources.watch(router.pid()));
+                }
+                load = sendLeads(scenario, setup, first, options.leads());
                 try {
                     done = new CompletionWatch(table, firehose, (warmedUp + load.accepted()) * (long) buyerIds.size(),
-                            Duration.ofSeconds(options.stallSeconds()), router::isAlive).await(maxTime());
+                            Duration.ofSeconds(options.stallSeconds()), allAlive).await(maxTime());
                 } catch (CompletionWatch.NotFinished e) {
                     return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
                             options.leads(), load.accepted(), load.failures(), load.seconds(), Double.NaN, Double.NaN,
-                            Double.NaN, null, null, resources.finish(), null, Books.check(scenario, warmedUp + load.accepted(), table, firehose),
-                            stub.counts().minus(before), router.logSummary(), setup.log().toString(), e.getMessage());
+                            Double.NaN, null, null, finish(watched), null, Books.check(scenario, warmedUp + load.accepted(), table, firehose),
+                            stub.counts().minus(before), RouterProcess.logSummary(routers), logNames(setup, routers.size()), e.getMessage());
                 }
-                usage = resources.finish();
+            } finally {
+                watched.forEach(ProcessResources::close);
             }
+            ProcessResources.Usage usage = finish(watched);
             awaitSettled(scenario, table, firehose, warmedUp + load.accepted());
             Books books = Books.check(scenario, warmedUp + load.accepted(), table, firehose);
             double seconds = (done.lastNanos() - load.startNanos()) / 1e9;
             return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
                     options.leads(), load.accepted(), load.failures(), load.seconds(), seconds, load.accepted() / seconds,
                     table.throughput(scenario.fastBuyerIds()).perSecond(), table.latency(scenario.fastBuyerIds()), null, usage,
-                    usage.cpuSeconds() / load.accepted() * 1000, books, stub.counts().minus(before), router.logSummary(),
-                    setup.log().toString(), intakeError(load));
-        } finally {
-            int exit = router.stop();
-            ShutdownGuard.release(router);
-            if (exit != 0 && exit != 143) {
-                System.err.println("[bench] router of " + scenario.runName() + " ended with exit code " + exit + "; see " + setup.log());
-            }
+                    usage.cpuSeconds() / load.accepted() * 1000, books, stub.counts().minus(before), RouterProcess.logSummary(routers),
+                    logNames(setup, routers.size()), intakeError(load));
         }
+    }
+
+    private static String logNames(Setup setup, int instances) {
+        return instances == 1 ? setup.log().toString() : setup.log(1, instances) + " .. " + setup.log(instances, instances).getFileName();
+    }
+
+    private static ProcessResources.Usage finish(List<ProcessResources> watched) {
+        return ProcessResources.Usage.ofAll(watched.stream().map(ProcessResources::finish).toList());
     }
 
     /** A fresh database, fresh topics and the scenario's buyer files. */
@@ -190,13 +229,13 @@ final class ScenarioRunner {
      * were accepted.
      */
     private long warmUp(Scenario scenario, Setup setup, RouterProcess router, EventTable table, FirehoseCounter firehose,
-            int buyers) throws Exception {
+            int buyers, BooleanSupplier routersAlive) throws Exception {
         if (options.warmup() <= 0) {
             return 0;
         }
         LoadGenerator.Result warm = sendLeads(scenario, setup, router, options.warmup());
         new CompletionWatch(table, firehose, warm.accepted() * (long) buyers, Duration.ofSeconds(options.stallSeconds()),
-                router::isAlive).await(maxTime());
+                routersAlive).await(maxTime());
         table.measureFrom(Instant.now());
         System.out.println("[bench] " + scenario.runName() + ": " + warm.accepted() + " warm-up leads done");
         return warm.accepted();
