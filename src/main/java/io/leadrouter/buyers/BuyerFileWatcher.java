@@ -32,11 +32,11 @@ public final class BuyerFileWatcher {
     private final Path directory;
     private final BuyerFileParser parser;
     private final BuyerCatalog catalog;
-    private final BuyerRoutes routes;
+    private final BuyerRouteInstaller routes;
     private final SecretResolver secrets;
     private final Map<Path, FileState> files = new HashMap<>();
 
-    public BuyerFileWatcher(Path directory, BuyerFileParser parser, BuyerCatalog catalog, BuyerRoutes routes,
+    public BuyerFileWatcher(Path directory, BuyerFileParser parser, BuyerCatalog catalog, BuyerRouteInstaller routes,
             SecretResolver secrets) {
         this.directory = directory;
         this.parser = parser;

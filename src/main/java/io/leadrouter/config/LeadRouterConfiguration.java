@@ -7,7 +7,7 @@ import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFilePlaceholders;
 import io.leadrouter.buyers.BuyerFileWatcher;
-import io.leadrouter.buyers.BuyerRoutes;
+import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.buyers.InitialBuyerScan;
 import io.leadrouter.routing.LeadRoutingRoutes;
 import io.leadrouter.buyers.SecretResolver;
@@ -115,7 +115,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("buyerCatalog", catalog);
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
-                new BuyerRoutes(context, settings.integer("leadrouter.buyers.remove-grace-seconds"), LeadRoutingRoutes.NEXT_BUYER),
+                new BuyerRouteInstaller(context, settings.integer("leadrouter.buyers.remove-grace-seconds"), LeadRoutingRoutes.NEXT_BUYER),
                 secrets);
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));

@@ -37,9 +37,9 @@ public final class LeadHistory {
         }
     }
 
-    public BuyerQueue queueFor(String leadId) throws SQLException {
+    public WavePlan planFor(String leadId) throws SQLException {
         Past past = pastOf(leadId);
-        return new BuyerQueue(catalog.enabledByPriority(), past.finished(), past.sold(), past.soldExclusively());
+        return new WavePlan(catalog.enabledByPriority(), past.finished(), past.sold(), past.soldExclusively());
     }
 
     public Past pastOf(String leadId) throws SQLException {
@@ -79,7 +79,7 @@ public final class LeadHistory {
         return new Past(finished, boughtBy, soldExclusively);
     }
 
-    public BuyerQueue queueForNewLead() {
-        return new BuyerQueue(catalog.enabledByPriority(), Set.of(), false, false);
+    public WavePlan planForNewLead() {
+        return new WavePlan(catalog.enabledByPriority(), Set.of(), false, false);
     }
 }

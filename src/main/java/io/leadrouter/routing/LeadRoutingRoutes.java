@@ -7,7 +7,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.seda.SedaConsumerNotAvailableException;
 
 /**
- * Walks each stored lead through its buyers in priority order, wave by wave ({@link BuyerQueue}),
+ * Walks each stored lead through its buyers in priority order, wave by wave ({@link WavePlan}),
  * handing it from route to route without holding a thread in between: the lead is queued to each
  * buyer's own route ({@code seda:deliver-<id>}, whose consumers are that buyer's bulkhead), and
  * when that buyer is done with it (delivered, refused, or dead-lettered) it comes back through

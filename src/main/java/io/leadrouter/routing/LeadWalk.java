@@ -15,12 +15,13 @@ import org.apache.camel.Exchange;
 /** The steps of the walk of a lead through its buyers: plan, offer wave by wave, finish. */
 public final class LeadWalk {
 
-    /** Set on leads picked up again after a restart, whose history must be read first. */
     /** The {@link Wave} of buyers the lead is offered to now. */
     static final String WAVE = "leadRouterWave";
     /** Set once every buyer of the current wave is done with the lead. */
     static final String WAVE_DONE = "leadRouterWaveDone";
-    static final String QUEUE = "leadRouterBuyerQueue";
+    /** The lead's {@link WavePlan}: the buyers still to offer it to, and whether it is sold. */
+    static final String PLAN = "leadRouterWavePlan";
+    /** The buyer as it was when this copy of the lead was offered to it. */
     static final String OFFERED_TO = "leadRouterOfferedTo";
 
     private final LeadHistory history;
@@ -39,17 +40,17 @@ public final class LeadWalk {
         boolean recovered = exchange.getProperty(ExchangeKeys.RECOVERED, false, Boolean.class);
         // a resumed lead's history is read while the router runs, waiting out the database if need be:
         // failing here would strand the lead (its owner, this instance, is still present) until the next start
-        BuyerQueue queue = recovered
+        WavePlan plan = recovered
                 ? DatabaseOutage.waitOut("history of lead " + lead.leadId(), exchange.getContext()::isStarted,
-                        () -> history.queueFor(lead.leadId()))
-                : history.queueForNewLead();
-        exchange.setProperty(QUEUE, queue);
+                        () -> history.planFor(lead.leadId()))
+                : history.planForNewLead();
+        exchange.setProperty(PLAN, plan);
         advance(exchange);
     }
 
     /** A walk that offers the lead to nobody more (a replayed dead letter goes to its one buyer only). */
     public static void walkNoFurther(Exchange exchange) {
-        exchange.setProperty(QUEUE, new BuyerQueue(List.of(), Set.of(), false, false));
+        exchange.setProperty(PLAN, new WavePlan(List.of(), Set.of(), false, false));
     }
 
     /** Before the lead is handed to one buyer of the wave (this exchange is that buyer's copy). */
@@ -66,7 +67,7 @@ public final class LeadWalk {
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
         Buyer offeredTo = exchange.getProperty(OFFERED_TO, Buyer.class);
         if (outcome != null && outcome.accepted() && offeredTo != null) {
-            exchange.getProperty(QUEUE, BuyerQueue.class).accepted(offeredTo);
+            exchange.getProperty(PLAN, WavePlan.class).accepted(offeredTo);
         }
         exchange.setException(null);
         Wave wave = exchange.getProperty(WAVE, Wave.class);
@@ -78,11 +79,11 @@ public final class LeadWalk {
         exchange.removeProperty(ExchangeKeys.OUTCOME);
         exchange.removeProperty(OFFERED_TO);
         exchange.removeProperty(ExchangeKeys.BUYER_ID);
-        BuyerQueue queue = exchange.getProperty(QUEUE, BuyerQueue.class);
-        List<Buyer> wave = queue.nextWave();
+        WavePlan plan = exchange.getProperty(PLAN, WavePlan.class);
+        List<Buyer> wave = plan.nextWave();
         // a buyer removed since the lead was planned is skipped: its route is gone, and offering to it would block
         while (!wave.isEmpty() && wave.stream().noneMatch(this::stillInstalled)) {
-            wave = queue.nextWave();
+            wave = plan.nextWave();
         }
         exchange.setProperty(WAVE, new Wave(wave.stream().filter(this::stillInstalled).toList()));
     }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The buyers a lead is being offered to at once (see {@link BuyerQueue#nextWave()}). Each buyer
+ * The buyers a lead is being offered to at once (see {@link WavePlan#nextWave()}). Each buyer
  * works on its own copy of the lead's exchange; the copy that finishes last carries the walk on.
  */
 public final class Wave {

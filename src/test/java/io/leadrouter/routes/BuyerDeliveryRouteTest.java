@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.leadrouter.buyers.BuyerRoutes;
+import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.delivery.RetryableDeliveryException;
@@ -163,7 +163,7 @@ class BuyerDeliveryRouteTest extends CamelTestSupport {
         DeadLetterStore.replaceWithMock(context);
         OneThreadBuyerRoutes.in(context).install(buyer, null);
         context.start();
-        NotifyBuilder done = new NotifyBuilder(context).fromRoute(BuyerRoutes.routeId(buyer.id())).whenDone(1).create();
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute(BuyerRouteInstaller.routeId(buyer.id())).whenDone(1).create();
         template.send("seda:deliver-" + buyer.id(), exchange -> {
             exchange.setProperty(ExchangeKeys.LEAD, lead);
             exchange.getMessage().setBody(lead);

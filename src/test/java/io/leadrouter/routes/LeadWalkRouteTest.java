@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFileWatcher;
-import io.leadrouter.buyers.BuyerRoutes;
+import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
@@ -146,8 +146,8 @@ class LeadWalkRouteTest extends CamelTestSupport {
     void aBuyerWhoseRouteWentAwayAfterThePlanIsPassedOverAndItsWaveStillFinishes() throws Exception {
         installBuyers(buyerFile(ALPHA, 10, false), buyerFile(BRAVO, 20, false), buyerFile(CHARLIE_EXCLUSIVE, 30, true));
         // still in the catalog when the wave is planned, but nobody takes its queue any more
-        context.getRouteController().stopRoute(BuyerRoutes.routeId(BRAVO));
-        context.removeRoute(BuyerRoutes.routeId(BRAVO));
+        context.getRouteController().stopRoute(BuyerRouteInstaller.routeId(BRAVO));
+        context.removeRoute(BuyerRouteInstaller.routeId(BRAVO));
 
         walk(lead);
 

@@ -1,6 +1,6 @@
 package io.leadrouter.routes;
 
-import io.leadrouter.buyers.BuyerRoutes;
+import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.routing.LeadRoutingRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -11,11 +11,11 @@ final class OneThreadBuyerRoutes {
     private OneThreadBuyerRoutes() {
     }
 
-    static BuyerRoutes in(CamelContext context) {
-        if (context.getExecutorServiceManager().getThreadPoolProfile(BuyerRoutes.THREADS) == null) {
+    static BuyerRouteInstaller in(CamelContext context) {
+        if (context.getExecutorServiceManager().getThreadPoolProfile(BuyerRouteInstaller.THREADS) == null) {
             context.getExecutorServiceManager().registerThreadPoolProfile(
-                    new ThreadPoolProfileBuilder(BuyerRoutes.THREADS).poolSize(1).maxQueueSize(-1).build());
+                    new ThreadPoolProfileBuilder(BuyerRouteInstaller.THREADS).poolSize(1).maxQueueSize(-1).build());
         }
-        return new BuyerRoutes(context, 1, LeadRoutingRoutes.NEXT_BUYER);
+        return new BuyerRouteInstaller(context, 1, LeadRoutingRoutes.NEXT_BUYER);
     }
 }

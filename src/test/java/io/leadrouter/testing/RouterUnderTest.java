@@ -80,7 +80,32 @@ public final class RouterUnderTest implements AutoCloseable {
         main = new Main(LeadRouterApp.class);
         properties.forEach(main::addOverrideProperty);
         main.bind("secretResolver", new SecretResolver(name -> builder.secrets.get(name)));
-        main.start();
+        try {
+            main.start();
+        } catch (Exception | Error failed) {
+            releaseAfterFailedStart(failed);
+            throw failed;
+        }
+    }
+
+    /**
+     * A router that could not start gives its database connections back: left open, the pools of a
+     * few failed starts use up the shared server's connections and every test after them fails too.
+     */
+    private void releaseAfterFailedStart(Throwable failed) {
+        CamelContext context = main.getCamelContext();
+        try {
+            main.stop();
+        } catch (RuntimeException e) {
+            failed.addSuppressed(e);
+        }
+        if (context != null && context.getRegistry().lookupByName("dataSource") instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                failed.addSuppressed(e);
+            }
+        }
     }
 
     public static Builder builder() {

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Waves: consecutive non-exclusive buyers together, each exclusive buyer alone, in priority order. */
-class BuyerQueueTest {
+class WavePlanTest {
 
     private static final Buyer A = buyer("rcp_A", false);
     private static final Buyer B = buyer("rcp_B", false);
@@ -18,7 +18,7 @@ class BuyerQueueTest {
 
     @Test
     void consecutiveNonExclusiveBuyersFormOneWaveAndAnExclusiveOneStandsAlone() {
-        BuyerQueue queue = new BuyerQueue(List.of(A, B, X, C, Y), Set.of(), false, false);
+        WavePlan queue = new WavePlan(List.of(A, B, X, C, Y), Set.of(), false, false);
         assertEquals(List.of(A, B), queue.nextWave());
         assertEquals(List.of(X), queue.nextWave());
         assertEquals(List.of(C), queue.nextWave());
@@ -28,7 +28,7 @@ class BuyerQueueTest {
 
     @Test
     void aSaleInAWaveSkipsTheExclusiveBuyersAfterIt() {
-        BuyerQueue queue = new BuyerQueue(List.of(A, B, X, C, Y), Set.of(), false, false);
+        WavePlan queue = new WavePlan(List.of(A, B, X, C, Y), Set.of(), false, false);
         assertEquals(List.of(A, B), queue.nextWave());
         queue.accepted(B);
         assertEquals(List.of(C), queue.nextWave(), "X is exclusive and the lead is sold: next comes C");
@@ -37,7 +37,7 @@ class BuyerQueueTest {
 
     @Test
     void anExclusiveSaleEndsTheWalk() {
-        BuyerQueue queue = new BuyerQueue(List.of(X, A, B), Set.of(), false, false);
+        WavePlan queue = new WavePlan(List.of(X, A, B), Set.of(), false, false);
         assertEquals(List.of(X), queue.nextWave());
         queue.accepted(X);
         assertEquals(List.of(), queue.nextWave());
@@ -45,7 +45,7 @@ class BuyerQueueTest {
 
     @Test
     void buyersFinishedBeforeARestartAreLeftOut() {
-        BuyerQueue queue = new BuyerQueue(List.of(A, B, X, C), Set.of("rcp_A", "rcp_X"), true, false);
+        WavePlan queue = new WavePlan(List.of(A, B, X, C), Set.of("rcp_A", "rcp_X"), true, false);
         assertEquals(List.of(B, C), queue.nextWave(), "without X between them, B and C are one wave");
     }
 

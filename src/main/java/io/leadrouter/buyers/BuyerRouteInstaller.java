@@ -20,7 +20,7 @@ import io.leadrouter.support.ThreadPoolProfiles;
  * Adds, replaces and removes exactly one buyer's route, made from the {@code buyer-delivery}
  * template. Camel's own route reload cannot add or remove one templated route (Camel 4.18 and 4.22 alike).
  */
-public final class BuyerRoutes {
+public final class BuyerRouteInstaller {
 
     public static final String TEMPLATE = "buyer-delivery";
     /**
@@ -37,7 +37,7 @@ public final class BuyerRoutes {
     private final Map<String, Future<?>> pendingRemovals = new HashMap<>();
 
     /** @param nextBuyer where a lead goes on when its buyer is removed while the lead waits for it */
-    public BuyerRoutes(CamelContext context, long removeGraceSeconds, String nextBuyer) {
+    public BuyerRouteInstaller(CamelContext context, long removeGraceSeconds, String nextBuyer) {
         this.context = context;
         this.nextBuyer = nextBuyer;
         this.removeGraceSeconds = removeGraceSeconds;

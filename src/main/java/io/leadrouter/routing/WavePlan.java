@@ -17,7 +17,7 @@ import java.util.Set;
  * all at once; an exclusive buyer is a wave of its own. The next wave is planned only when the
  * whole previous one is done, which gives the same outcome as offering them one by one.
  */
-public final class BuyerQueue {
+public final class WavePlan {
 
     private final Deque<Buyer> remaining;
     private boolean soldExclusively;
@@ -29,7 +29,7 @@ public final class BuyerQueue {
      * @param sold     whether some buyer already bought it
      * @param soldExclusively whether an exclusive buyer already bought it
      */
-    public BuyerQueue(List<Buyer> buyers, Set<String> finished, boolean sold, boolean soldExclusively) {
+    public WavePlan(List<Buyer> buyers, Set<String> finished, boolean sold, boolean soldExclusively) {
         this.remaining = new ArrayDeque<>(buyers.stream().filter(b -> !finished.contains(b.id())).toList());
         this.sold = sold;
         this.soldExclusively = soldExclusively;
