@@ -1,5 +1,6 @@
 package io.leadrouter.config;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.leadrouter.dev.EmbeddedKafkaService;
 import io.leadrouter.dev.EmbeddedPostgresService;
@@ -9,40 +10,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceHelper;
-import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database (migrated) and the Kafka brokers: external ones when configured, otherwise embedded
- * ones. They start in the background as soon as the router is configured, side by side, while
- * camel-main loads and builds the routes; this service, the first the context starts, waits for
- * them, so that no service or route of the router starts before they are ready.
+ * The database (migrated) and the Kafka brokers, ready before any route starts: external ones when
+ * configured, otherwise embedded ones. The two are independent, so they start side by side: the
+ * database (a process of its own, then Flyway) on a Camel thread, the broker on the caller's.
+ *
+ * @param postgres   the embedded PostgreSQL, or null when an external one is configured
+ * @param kafka      the embedded broker, or null when an external cluster is configured
  */
-final class BackingServices extends ServiceSupport {
+record BackingServices(EmbeddedPostgresService postgres, HikariDataSource dataSource, EmbeddedKafkaService kafka, String brokers) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackingServices.class);
 
-    private final EmbeddedPostgresService postgres;
-    private final EmbeddedKafkaService kafka;
-    private final HikariDataSource dataSource;
-    private final String brokers;
-    private CamelContext context;
-    private ExecutorService startup;
-    private Future<?> database;
-    private Future<?> broker;
-
-    private BackingServices(EmbeddedPostgresService postgres, EmbeddedKafkaService kafka, HikariDataSource dataSource, String brokers) {
-        this.postgres = postgres;
-        this.kafka = kafka;
-        this.dataSource = dataSource;
-        this.brokers = brokers;
+    boolean anyEmbedded() {
+        return postgres != null || kafka != null;
     }
 
-    /** What the settings ask for, nothing started yet. */
-    static BackingServices configured(Settings settings) {
+    static BackingServices start(CamelContext context, Settings settings) throws Exception {
         EmbeddedPostgresService postgres = settings.optionalText("leadrouter.datasource.url").isPresent() ? null
                 : new EmbeddedPostgresService(settings.integer("leadrouter.embedded.postgres.port"),
                         Path.of(settings.text("leadrouter.embedded.postgres.data-dir")));
@@ -50,102 +39,66 @@ final class BackingServices extends ServiceSupport {
                 : new EmbeddedKafkaService(settings.text("leadrouter.embedded.kafka.host"),
                         settings.integer("leadrouter.embedded.kafka.port"),
                         Path.of(settings.text("leadrouter.embedded.kafka.data-dir")));
-        String brokers = kafka != null ? kafka.bootstrapServers() : settings.text("leadrouter.kafka.bootstrap-servers");
-        HikariDataSource dataSource = pool(settings);
-        if (postgres == null) {
-            connect(dataSource, settings.text("leadrouter.datasource.url"), settings.text("leadrouter.datasource.username"),
-                    settings.text("leadrouter.datasource.password"));
-        }
-        return new BackingServices(postgres, kafka, dataSource, brokers);
-    }
-
-    /**
-     * Made without arguments, a Hikari pool opens on its first connection: the routes and services
-     * can be given it while an embedded PostgreSQL, whose address is known once it listens, starts.
-     */
-    private static HikariDataSource pool(Settings settings) {
-        HikariDataSource pool = new HikariDataSource();
-        pool.setPoolName("lead-router");
-        pool.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size"));
-        pool.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms"));
-        // a JDBC batch of event inserts goes as one multi-row insert
-        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
-        return pool;
-    }
-
-    private static void connect(HikariDataSource pool, String url, String user, String password) {
-        pool.setJdbcUrl(url);
-        pool.setUsername(user);
-        pool.setPassword(password);
-    }
-
-    /** Starts the database (then Flyway) and the broker on threads of their own; {@link #start()} waits for them. */
-    void startInBackground(CamelContext context) {
-        this.context = context;
-        startup = context.getExecutorServiceManager().newFixedThreadPool(this, "backing-services-startup", 2);
-        database = startup.submit(this::migrate);
-        broker = startup.submit(() -> {
-            if (kafka != null) {
-                kafka.start();
-            }
-        });
-    }
-
-    @Override
-    protected void doStart() throws Exception {
+        ExecutorService beside = context.getExecutorServiceManager().newSingleThreadExecutor(BackingServices.class, "database-startup");
         try {
-            result(database);
-            result(broker);
-        } catch (Exception e) {
-            // nothing is left running when the router cannot start
-            finished(database);
-            finished(broker);
-            dataSource.close();
-            ServiceHelper.stopService(kafka, postgres);
-            throw e;
+            Future<HikariDataSource> database = beside.submit(() -> migratedDatabase(postgres, settings));
+            try {
+                if (kafka != null) {
+                    kafka.start();
+                }
+                String brokers = kafka != null ? kafka.bootstrapServers() : settings.text("leadrouter.kafka.bootstrap-servers");
+                return new BackingServices(postgres, result(database), kafka, brokers);
+            } catch (Exception e) {
+                stopAll(database, kafka, postgres);
+                throw e;
+            }
         } finally {
-            context.getExecutorServiceManager().shutdown(startup);
+            context.getExecutorServiceManager().shutdown(beside);
         }
     }
 
-    private void migrate() {
+    private static HikariDataSource migratedDatabase(EmbeddedPostgresService postgres, Settings settings) {
+        HikariDataSource dataSource;
         if (postgres != null) {
             postgres.start();
-            connect(dataSource, postgres.jdbcUrl(), postgres.username(), "");
+            dataSource = dataSource(postgres.jdbcUrl(), postgres.username(), "", settings);
+        } else {
+            dataSource = dataSource(settings.text("leadrouter.datasource.url"), settings.text("leadrouter.datasource.username"),
+                    settings.text("leadrouter.datasource.password"), settings);
         }
-        MigrateResult migrated = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        LOG.info("Database schema at version {} ({} migration(s) applied now)",
-                migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
-                migrated.migrationsExecuted);
-    }
-
-    EmbeddedPostgresService postgres() {
-        return postgres;
-    }
-
-    EmbeddedKafkaService kafka() {
-        return kafka;
-    }
-
-    /** The pool, which opens its first connection once the database is there. */
-    HikariDataSource dataSource() {
+        try {
+            MigrateResult migrated = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            LOG.info("Database schema at version {} ({} migration(s) applied now)",
+                    migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
+                    migrated.migrationsExecuted);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
         return dataSource;
     }
 
-    String brokers() {
-        return brokers;
-    }
-
-    boolean anyEmbedded() {
-        return postgres != null || kafka != null;
-    }
-
-    private static void finished(Future<?> future) {
+    /** Nothing is left running when the router cannot start. */
+    private static void stopAll(Future<HikariDataSource> database, EmbeddedKafkaService kafka, EmbeddedPostgresService postgres) {
         try {
-            future.get();
-        } catch (Exception alreadyReported) {
-            // the failure is the one being thrown, or follows from it
+            database.get().close();
+        } catch (Exception failedItself) {
+            // already reported, or the reason the router stops
         }
+        ServiceHelper.stopService(kafka, postgres);
+    }
+
+    private static HikariDataSource dataSource(String url, String user, String password, Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("lead-router");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size"));
+        config.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms"));
+        // a JDBC batch of event inserts goes as one multi-row insert
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        return new HikariDataSource(config);
     }
 
     private static <T> T result(Future<T> future) throws Exception {

@@ -53,7 +53,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the storage and the broker, ready before any route starts: an external PostgreSQL and Kafka
+ * Wires the storage and the broker before any route starts: an external PostgreSQL and Kafka
  * when they are configured, otherwise embedded ones (and the sandbox buyers), so the quick start
  * needs nothing installed.
  */
@@ -64,13 +64,11 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        // added first, so closed last, as the API's server was made before the backing services are
-        VertxCloser vertxCloser = new VertxCloser();
-        context.addService(vertxCloser, true, true);
-        BackingServices backing = BackingServices.configured(settings);
-        // started first of the router's services (it waits for the database and the broker); then added in this
-        // order so that they stop in the reverse one: the broker, the pool, the database
-        context.addService(backing, true, true);
+        guardHttpServer(context, settings);
+
+        BackingServices backing = BackingServices.start(context, settings);
+        boolean embedded = backing.anyEmbedded();
+        // added in this order so that they stop in the reverse one: the broker, the pool, the database
         if (backing.postgres() != null) {
             context.addService(backing.postgres(), true, true);
         }
@@ -80,10 +78,6 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         if (backing.kafka() != null) {
             context.addService(backing.kafka(), true, true);
         }
-        // they start while the rest is configured and camel-main loads and builds the routes
-        backing.startInBackground(context);
-        boolean embedded = backing.anyEmbedded();
-        guardHttpServer(context, settings, vertxCloser);
         String brokers = backing.brokers();
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
         LOG.info("Kafka bootstrap servers: {}", brokers);
@@ -165,22 +159,17 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     }
 
     /** Camel's HTTP server finds this Vert.x in the registry and builds the API's server from it. */
-    private static void guardHttpServer(CamelContext context, Settings settings, VertxCloser closer) throws Exception {
+    private static void guardHttpServer(CamelContext context, Settings settings) throws Exception {
         HttpServerGuard guard = new HttpServerGuard(context, settings.integer("leadrouter.http.idle-timeout-ms"),
                 settings.integer("leadrouter.http.request-read-timeout-ms"));
-        closer.vertx = Vertx.vertx();
-        context.getRegistry().bind("vertx", Vertx.class, guard.watching(closer.vertx));
-    }
-
-    private static final class VertxCloser extends org.apache.camel.support.service.ServiceSupport {
-        private Vertx vertx;
-
-        @Override
-        protected void doStop() {
-            if (vertx != null) {
+        Vertx vertx = Vertx.vertx();
+        context.getRegistry().bind("vertx", Vertx.class, guard.watching(vertx));
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
                 vertx.close();
             }
-        }
+        }, true, true);
     }
 
     /** The pool's connections are given back when the router stops (after the routes and writers). */

@@ -3,7 +3,6 @@ package io.leadrouter.dev;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -43,15 +42,16 @@ public final class EmbeddedKafkaService extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        String bootstrapServers = bootstrapServers();
+        // a restarted broker comes back where its clients knew it
+        port = requestedPort > 0 ? requestedPort : port > 0 ? port : freePort();
         int controllerPort = freePort();
         Files.createDirectories(logDirectory);
         Properties config = new Properties();
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
         config.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        config.put("listeners", "PLAINTEXT://" + bootstrapServers + ",CONTROLLER://" + host + ":" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + bootstrapServers);
+        config.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
         config.put("controller.listener.names", "CONTROLLER");
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         config.put("inter.broker.listener.name", "PLAINTEXT");
@@ -74,7 +74,7 @@ public final class EmbeddedKafkaService extends ServiceSupport {
         }
         server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
         server.startup();
-        LOG.info("Embedded Kafka broker listens on {} (logs in {})", bootstrapServers, logDirectory.toAbsolutePath());
+        LOG.info("Embedded Kafka broker listens on {} (logs in {})", bootstrapServers(), logDirectory.toAbsolutePath());
     }
 
     /** What {@code kafka-storage.sh format} does, once, for a new log folder. */
@@ -99,22 +99,13 @@ public final class EmbeddedKafkaService extends ServiceSupport {
         }
     }
 
-    /**
-     * Known before the broker starts, so that its clients can be configured meanwhile: a port left
-     * to the broker (0) is picked at the first call, and a restarted broker comes back there.
-     */
-    public synchronized String bootstrapServers() {
-        if (port == 0) {
-            port = requestedPort > 0 ? requestedPort : freePort();
-        }
+    public String bootstrapServers() {
         return host + ":" + port;
     }
 
-    private int freePort() {
+    private int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
