@@ -33,7 +33,10 @@ public final class ApiRoutes extends RouteBuilder {
     public void configure() {
         // Binding off: intake reads the request's raw bytes and checks content type, encoding and
         // limits itself. No consumes/produces either: Vert.x would answer 415/406 itself, not intake.
+        // With X-Forwarded-* headers read, the OpenAPI document is rendered when asked for, not built (twice,
+        // JSON and YAML) while the router starts, on a cold JVM; its servers entry follows a proxy's headers.
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
+                .useXForwardHeaders(true)
                 .apiContextPath("/openapi.json").apiContextRouteId("api-openapi")
                 .apiProperty("api.title", "Lead Router").apiProperty("api.version", "1")
                 .apiProperty("api.description", "Leads in; their events, dead letters and buyers out. "
