@@ -4,6 +4,7 @@ import io.leadrouter.model.Buyer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ThreadPoolProfile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,13 @@ public final class BuyerRouteInstaller {
         this.context = context;
         this.nextBuyer = nextBuyer;
         this.removeGraceSeconds = removeGraceSeconds;
-        this.concurrencyPerBuyer = ThreadPoolProfiles.declared(context, THREADS).getPoolSize();
+        ThreadPoolProfile profile = ThreadPoolProfiles.declared(context, THREADS);
+        if (profile.getMaxQueueSize() == null || profile.getMaxQueueSize() != -1) {
+            // a bounded retry queue would reject a failing buyer's retries beyond its size, and their leads would lose their walk
+            throw new IllegalStateException("camel.threadpool.config[" + THREADS + "].max-queue-size: must be -1 (unbounded), got "
+                    + profile.getMaxQueueSize());
+        }
+        this.concurrencyPerBuyer = profile.getPoolSize();
         this.teardown = context.getExecutorServiceManager().newSingleThreadExecutor(this, "buyer-route-teardown");
     }
 
