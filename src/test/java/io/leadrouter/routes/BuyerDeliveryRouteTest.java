@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.delivery.ExchangeKeys;
-import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.delivery.RetryableDeliveryException;
 import io.leadrouter.model.Buyer;
 import io.leadrouter.model.Buyer.RetryPolicy;
@@ -29,10 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,7 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the lead goes after. The attempt itself is scripted; the dead-letter store and the lead's next
  * buyer are mock endpoints.
  */
-class BuyerDeliveryRouteTest extends CamelTestSupport {
+class BuyerDeliveryRouteTest extends ProjectRouteTestSupport {
 
     private static final String NEXT_BUYER = "mock:" + LeadRoutingRoutes.NEXT_BUYER;
     private static final RetryPolicy THREE_QUICK_ATTEMPTS = new RetryPolicy(3, 5, 2.0, 20);
@@ -55,17 +51,6 @@ class BuyerDeliveryRouteTest extends CamelTestSupport {
     public void configureContext(CamelContextConfiguration camelContextConfiguration) {
         super.configureContext(camelContextConfiguration);
         camelContextConfiguration.withMockEndpointsAndSkip(LeadRoutingRoutes.NEXT_BUYER);
-    }
-
-    @Override
-    public void configureTest(TestExecutionConfiguration testExecutionConfiguration) {
-        super.configureTest(testExecutionConfiguration);
-        testExecutionConfiguration.withUseAdviceWith(true);
-    }
-
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.delivery.ExchangeKeys;
-import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.model.Lead;
 import io.leadrouter.routing.LeadHistory;
@@ -30,8 +29,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * installs them; only the attempt is answered by {@link AnsweringBuyers}, and the walk's last step
  * (marking the lead complete in the database) is a mock endpoint.
  */
-class LeadWalkRouteTest extends CamelTestSupport {
+class LeadWalkRouteTest extends ProjectRouteTestSupport {
 
     private static final String COMPLETED = "mock:lead-completed";
     private static final String ALPHA = "rcp_Alpha";
@@ -69,14 +66,8 @@ class LeadWalkRouteTest extends CamelTestSupport {
     }
 
     @Override
-    public void configureTest(TestExecutionConfiguration testExecutionConfiguration) {
-        super.configureTest(testExecutionConfiguration);
-        testExecutionConfiguration.withUseAdviceWith(true);
-    }
-
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
+    protected void bindToRegistry(Registry registry) throws Exception {
+        super.bindToRegistry(registry);
         // a new lead's walk reads no history, and its completion mark is replaced: no database is needed
         registry.bind("leadWalk", new LeadWalk(new LeadHistory(null, catalog), catalog, null));
     }
