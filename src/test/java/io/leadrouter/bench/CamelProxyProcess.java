@@ -26,13 +26,8 @@ final class CamelProxyProcess implements AutoCloseable {
         options.add("-Dcamel.proxy.buyerUrl=" + buyerUrl);
         JavaProcess process = JavaProcess.start("camel-proxy", Classpath.full(), options, CamelProxy.class.getName(),
                 workDir, log);
-        try {
-            process.awaitLogLine(line -> line.startsWith(CamelProxy.READY), Duration.ofMinutes(2));
-            return new CamelProxyProcess(process, port);
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
+        process.awaitLogLine(line -> line.startsWith(CamelProxy.READY), Duration.ofMinutes(2));
+        return new CamelProxyProcess(process, port);
     }
 
     String url(String path) {

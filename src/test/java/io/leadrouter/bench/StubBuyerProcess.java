@@ -33,13 +33,8 @@ final class StubBuyerProcess implements AutoCloseable {
                 // small answers on keep-alive connections: no Nagle delay
                 "-Dsun.net.httpserver.nodelay=true"),
                 StubBuyerServer.class.getName(), workDir, log);
-        try {
-            String ready = process.awaitLogLine(line -> line.startsWith(StubBuyerServer.READY), Duration.ofSeconds(30));
-            return new StubBuyerProcess(process, Integer.parseInt(ready.substring(StubBuyerServer.READY.length()).trim()));
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
+        String ready = process.awaitLogLine(line -> line.startsWith(StubBuyerServer.READY), Duration.ofSeconds(30));
+        return new StubBuyerProcess(process, Integer.parseInt(ready.substring(StubBuyerServer.READY.length()).trim()));
     }
 
     String url(String path) {

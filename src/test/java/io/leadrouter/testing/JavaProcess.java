@@ -60,7 +60,10 @@ public final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Waits until a line of the log matches, and answers it; fails early if the process dies. */
+    /**
+     * Waits until a line of the log matches, and answers it; fails early if the process dies. A process
+     * that does not get there is closed, so that a failed start leaves nothing running.
+     */
     public String awaitLogLine(Predicate<String> matching, Duration atMost) {
         try {
             return Awaitility.await(name + " to be ready").atMost(atMost).pollInterval(Duration.ofMillis(100))
@@ -71,7 +74,11 @@ public final class JavaProcess implements AutoCloseable {
                         return logLines().stream().filter(matching).findFirst().orElse(null);
                     }, line -> line != null);
         } catch (ConditionTimeoutException e) {
+            close();
             throw new IllegalStateException(name + " not ready within " + atMost.toSeconds() + " s; see " + log, e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
