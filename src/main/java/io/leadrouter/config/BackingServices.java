@@ -1,6 +1,5 @@
 package io.leadrouter.config;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.leadrouter.dev.EmbeddedKafkaService;
 import io.leadrouter.dev.EmbeddedPostgresService;
@@ -10,27 +9,43 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database (migrated) and the Kafka brokers, ready before any route starts: external ones when
- * configured, otherwise embedded ones. The two are independent, so they start side by side: the
- * database (a process of its own, then Flyway) on a Camel thread, the broker on the caller's.
- *
- * @param postgres   the embedded PostgreSQL, or null when an external one is configured
- * @param kafka      the embedded broker, or null when an external cluster is configured
+ * The database (migrated) and the Kafka brokers: external ones when configured, otherwise embedded
+ * ones. The database (an embedded PostgreSQL, then Flyway) comes up on a Camel thread of its own
+ * while camel-main goes on building the routes; an embedded broker starts on the caller's thread,
+ * beside it. As a service, the first the context starts, this waits for the database, so no route
+ * or service of the router starts before the schema is there; stopped last, it stops them.
  */
-record BackingServices(EmbeddedPostgresService postgres, HikariDataSource dataSource, EmbeddedKafkaService kafka, String brokers) {
+final class BackingServices extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackingServices.class);
 
-    boolean anyEmbedded() {
-        return postgres != null || kafka != null;
+    private final CamelContext context;
+    private final EmbeddedPostgresService postgres;
+    private final EmbeddedKafkaService kafka;
+    private final HikariDataSource dataSource;
+    private final String brokers;
+    private final ExecutorService startup;
+    private final Future<?> database;
+
+    private BackingServices(CamelContext context, EmbeddedPostgresService postgres, EmbeddedKafkaService kafka,
+            HikariDataSource dataSource, String brokers, ExecutorService startup, Future<?> database) {
+        this.context = context;
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.dataSource = dataSource;
+        this.brokers = brokers;
+        this.startup = startup;
+        this.database = database;
     }
 
+    /** Starts the database in the background and an embedded broker (if any) now; {@link #start()} waits for the database. */
     static BackingServices start(CamelContext context, Settings settings) throws Exception {
         EmbeddedPostgresService postgres = settings.optionalText("leadrouter.datasource.url").isPresent() ? null
                 : new EmbeddedPostgresService(settings.integer("leadrouter.embedded.postgres.port"),
@@ -39,73 +54,102 @@ record BackingServices(EmbeddedPostgresService postgres, HikariDataSource dataSo
                 : new EmbeddedKafkaService(settings.text("leadrouter.embedded.kafka.host"),
                         settings.integer("leadrouter.embedded.kafka.port"),
                         Path.of(settings.text("leadrouter.embedded.kafka.data-dir")));
-        ExecutorService beside = context.getExecutorServiceManager().newSingleThreadExecutor(BackingServices.class, "database-startup");
-        try {
-            Future<HikariDataSource> database = beside.submit(() -> migratedDatabase(postgres, settings));
+        HikariDataSource dataSource = pool(settings);
+        if (postgres == null) {
+            connect(dataSource, settings.text("leadrouter.datasource.url"), settings.text("leadrouter.datasource.username"),
+                    settings.text("leadrouter.datasource.password"));
+        }
+        ExecutorService startup = context.getExecutorServiceManager().newSingleThreadExecutor(BackingServices.class, "database-startup");
+        Future<?> database = startup.submit(() -> migrate(postgres, dataSource));
+        BackingServices services = new BackingServices(context, postgres, kafka, dataSource,
+                settings.optionalText("leadrouter.kafka.bootstrap-servers").orElse(null), startup, database);
+        if (kafka != null) {
             try {
-                if (kafka != null) {
-                    kafka.start();
-                }
-                String brokers = kafka != null ? kafka.bootstrapServers() : settings.text("leadrouter.kafka.bootstrap-servers");
-                return new BackingServices(postgres, result(database), kafka, brokers);
-            } catch (Exception e) {
-                stopAll(database, kafka, postgres);
+                kafka.start();
+            } catch (RuntimeException e) {
+                services.stopAll();
                 throw e;
             }
-        } finally {
-            context.getExecutorServiceManager().shutdown(beside);
         }
+        return services;
     }
 
-    private static HikariDataSource migratedDatabase(EmbeddedPostgresService postgres, Settings settings) {
-        HikariDataSource dataSource;
+    /**
+     * Made without arguments, a Hikari pool opens on its first connection: the routes and services
+     * are given it while the database, whose address an embedded one knows once it listens, starts.
+     */
+    private static HikariDataSource pool(Settings settings) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setPoolName("lead-router");
+        pool.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size"));
+        pool.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms"));
+        // a JDBC batch of event inserts goes as one multi-row insert
+        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
+        return pool;
+    }
+
+    private static void connect(HikariDataSource pool, String url, String user, String password) {
+        pool.setJdbcUrl(url);
+        pool.setUsername(user);
+        pool.setPassword(password);
+    }
+
+    private static void migrate(EmbeddedPostgresService postgres, HikariDataSource dataSource) {
         if (postgres != null) {
             postgres.start();
-            dataSource = dataSource(postgres.jdbcUrl(), postgres.username(), "", settings);
-        } else {
-            dataSource = dataSource(settings.text("leadrouter.datasource.url"), settings.text("leadrouter.datasource.username"),
-                    settings.text("leadrouter.datasource.password"), settings);
+            connect(dataSource, postgres.jdbcUrl(), postgres.username(), "");
         }
-        try {
-            MigrateResult migrated = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-            LOG.info("Database schema at version {} ({} migration(s) applied now)",
-                    migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
-                    migrated.migrationsExecuted);
-        } catch (RuntimeException e) {
-            dataSource.close();
-            throw e;
-        }
-        return dataSource;
+        MigrateResult migrated = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        LOG.info("Database schema at version {} ({} migration(s) applied now)",
+                migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
+                migrated.migrationsExecuted);
     }
 
-    /** Nothing is left running when the router cannot start. */
-    private static void stopAll(Future<HikariDataSource> database, EmbeddedKafkaService kafka, EmbeddedPostgresService postgres) {
+    @Override
+    protected void doStart() throws Exception {
         try {
-            database.get().close();
+            database.get();
+        } catch (ExecutionException e) {
+            stopAll();
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            context.getExecutorServiceManager().shutdown(startup);
+        }
+    }
+
+    /**
+     * Stopped last of the router's services (it is added first): the broker, then the pool, then the
+     * database; a migration still under way (the router failed while it ran) is waited for first.
+     */
+    @Override
+    protected void doStop() {
+        stopAll();
+    }
+
+    /** Nothing is left running, also when the router cannot start. */
+    void stopAll() {
+        try {
+            database.get();
         } catch (Exception failedItself) {
             // already reported, or the reason the router stops
         }
-        ServiceHelper.stopService(kafka, postgres);
+        context.getExecutorServiceManager().shutdown(startup);
+        ServiceHelper.stopService(kafka);
+        dataSource.close();
+        ServiceHelper.stopService(postgres);
     }
 
-    private static HikariDataSource dataSource(String url, String user, String password, Settings settings) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("lead-router");
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size"));
-        config.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms"));
-        // a JDBC batch of event inserts goes as one multi-row insert
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        return new HikariDataSource(config);
+    /** The pool, which opens its first connection once the database is there. */
+    HikariDataSource dataSource() {
+        return dataSource;
     }
 
-    private static <T> T result(Future<T> future) throws Exception {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+    /** The configured cluster, or the embedded broker's address once it has started. */
+    String brokers() {
+        return kafka != null ? kafka.bootstrapServers() : brokers;
+    }
+
+    boolean anyEmbedded() {
+        return postgres != null || kafka != null;
     }
 }

@@ -17,6 +17,7 @@ import io.leadrouter.delivery.OutcomeClassifier;
 import io.leadrouter.delivery.BuyerRequestFactory;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
+import io.leadrouter.delivery.HttpClientWarmUp;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.EventStore;
@@ -66,18 +67,22 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         guardHttpServer(context, settings);
 
+        // the database comes up while the routes are built; this service, started first, waits for it
         BackingServices backing = BackingServices.start(context, settings);
-        boolean embedded = backing.anyEmbedded();
-        // added in this order so that they stop in the reverse one: the broker, the pool, the database
-        if (backing.postgres() != null) {
-            context.addService(backing.postgres(), true, true);
+        context.addService(backing, true, true);
+        try {
+            wire(context, settings, backing);
+        } catch (Exception | Error e) {
+            // the database may still be migrating: nothing of it is left running
+            backing.stopAll();
+            throw e;
         }
+    }
+
+    private static void wire(CamelContext context, Settings settings, BackingServices backing) throws Exception {
+        boolean embedded = backing.anyEmbedded();
         HikariDataSource dataSource = backing.dataSource();
         context.getRegistry().bind("dataSource", DataSource.class, dataSource);
-        closeOnStop(context, dataSource);
-        if (backing.kafka() != null) {
-            context.addService(backing.kafka(), true, true);
-        }
         String brokers = backing.brokers();
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
         LOG.info("Kafka bootstrap servers: {}", brokers);
@@ -87,6 +92,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         }
 
         bindComponents(context, settings, dataSource, brokers);
+        // on a thread of its own while the context starts, so the first delivery finds the HTTP client warm
+        context.addService(new HttpClientWarmUp(context), true, true);
 
         String sandbox = settings.text("leadrouter.sandbox.enabled");
         if (sandbox.equals("true") || (sandbox.equals("auto") && embedded)) {
@@ -106,7 +113,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         ProducerTemplate producer = context.createProducerTemplate();
         SecretResolver secrets = registry.lookupByNameAndType("secretResolver", SecretResolver.class);
 
-        // added after the pool's closer and before everything else, so stopped after them all (but before the pool)
+        // added after the backing services and before everything else, so stopped after them all (but before the pool)
         InstancePresence presence = new InstancePresence(dataSource);
         context.addService(presence, true, true);
         registry.bind("orphanedLeads", new OrphanedLeads(dataSource, presence, json));
@@ -168,16 +175,6 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
             @Override
             protected void doStop() {
                 vertx.close();
-            }
-        }, true, true);
-    }
-
-    /** The pool's connections are given back when the router stops (after the routes and writers). */
-    private static void closeOnStop(CamelContext context, HikariDataSource pool) throws Exception {
-        context.addService(new org.apache.camel.support.service.ServiceSupport() {
-            @Override
-            protected void doStop() {
-                pool.close();
             }
         }, true, true);
     }

@@ -10,14 +10,17 @@ public final class HttpEndpoints {
 
     public static String uriFor(Buyer buyer) {
         Buyer.Endpoint endpoint = buyer.endpoint();
-        String url = endpoint.url();
+        return uri(endpoint.url(), endpoint.method(), endpoint.connectTimeoutMs(), endpoint.timeoutMs());
+    }
+
+    static String uri(String url, String method, int connectTimeoutMs, int timeoutMs) {
         String separator = url.contains("?") ? "&" : "?";
         return url + separator
-                + "httpMethod=" + endpoint.method()
+                + "httpMethod=" + method
                 + "&throwExceptionOnFailure=false"
-                + "&connectTimeout=" + endpoint.connectTimeoutMs()
-                + "&responseTimeout=" + endpoint.timeoutMs()
-                + "&soTimeout=" + endpoint.timeoutMs()
+                + "&connectTimeout=" + connectTimeoutMs
+                + "&responseTimeout=" + timeoutMs
+                + "&soTimeout=" + timeoutMs
                 + "&followRedirects=false";
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -63,7 +64,13 @@ final class StartupRun {
             double accepted = secondsSince(start);
             await("recipient.delivered of " + leadId).until(() -> alive(router, log) && delivered(port, leadId));
             double delivered = secondsSince(start);
-            return new StartupFigures(listening, accepted, delivered,
+            double cpu = ProcessResources.cpuSeconds(router.pid());
+            if (Boolean.getBoolean("startup.threads")) {
+                ProcessResources.cpuSecondsByThread(router.pid()).entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+                        .forEach(e -> System.out.printf(Locale.ROOT, "[startup]   CPU %5.2f s  %s%n", e.getValue(), e.getKey()));
+            }
+            return new StartupFigures(listening, accepted, delivered, cpu,
                     StartupLog.marks(Files.readAllLines(log, StandardCharsets.UTF_8), launched), load);
         } finally {
             stop(router, log);

@@ -115,17 +115,18 @@ public final class StartupTime {
     private static StartupFigures report(String what, int run, StartupFigures figures) {
         StringBuilder marks = new StringBuilder();
         figures.logMarks().forEach((mark, seconds) -> marks.append(String.format(Locale.ROOT, " %s %.1f", mark, seconds)));
-        System.out.printf(Locale.ROOT, "[startup] %s run %d (load %.1f): listening %.1f s, 202 %.1f s, delivered %.1f s; log:%s%n",
-                what, run, figures.loadAverage(), figures.listening(), figures.accepted(), figures.delivered(), marks);
+        System.out.printf(Locale.ROOT, "[startup] %s run %d (load %.1f): listening %.1f s, 202 %.1f s, delivered %.1f s, CPU %.1f s; log:%s%n",
+                what, run, figures.loadAverage(), figures.listening(), figures.accepted(), figures.delivered(), figures.cpuSeconds(), marks);
         return figures;
     }
 
     private static void print(String what, List<StartupFigures> figures) {
-        System.out.printf(Locale.ROOT, "[startup] %s, median of %d: listening %.1f s, 202 %.1f s, delivered %.1f s (load %.1f to %.1f)%n",
+        System.out.printf(Locale.ROOT, "[startup] %s, median of %d: listening %.1f s, 202 %.1f s, delivered %.1f s, CPU %.1f s (load %.1f to %.1f)%n",
                 what, figures.size(),
                 median(figures.stream().mapToDouble(StartupFigures::listening).toArray()),
                 median(figures.stream().mapToDouble(StartupFigures::accepted).toArray()),
                 median(figures.stream().mapToDouble(StartupFigures::delivered).toArray()),
+                median(figures.stream().mapToDouble(StartupFigures::cpuSeconds).toArray()),
                 figures.stream().mapToDouble(StartupFigures::loadAverage).min().orElse(Double.NaN),
                 figures.stream().mapToDouble(StartupFigures::loadAverage).max().orElse(Double.NaN));
         StringBuilder marks = new StringBuilder();
