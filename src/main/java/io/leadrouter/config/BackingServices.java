@@ -83,8 +83,6 @@ final class BackingServices extends ServiceSupport {
         pool.setPoolName("lead-router");
         pool.setMaximumPoolSize(settings.integer("leadrouter.datasource.pool-size"));
         pool.setConnectionTimeout(settings.integer("leadrouter.datasource.connect-timeout-ms"));
-        // a JDBC batch of event inserts goes as one multi-row insert
-        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
         return pool;
     }
 

@@ -1,9 +1,12 @@
 package io.leadrouter.delivery;
 
 import io.leadrouter.model.Buyer;
+import java.util.regex.Pattern;
 
 /** The camel-http endpoint URI of a buyer, with every timeout explicit. */
 public final class HttpEndpoints {
+
+    private static final Pattern USER_INFO = Pattern.compile("^(https?://)[^/@]*@");
 
     private HttpEndpoints() {
     }
@@ -26,6 +29,6 @@ public final class HttpEndpoints {
 
     /** The URL as shown in events: without credentials that someone may have put in the authority. */
     public static String displayUrl(Buyer buyer) {
-        return buyer.endpoint().url().replaceFirst("^(https?://)[^/@]*@", "$1");
+        return USER_INFO.matcher(buyer.endpoint().url()).replaceFirst("$1");
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Builds a buyer's fields from a lead, following the buyer's field mapping in order.
@@ -27,6 +28,8 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class LeadMapper {
+
+    private static final Pattern NOT_A_DIGIT = Pattern.compile("[^0-9]");
 
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -87,7 +90,7 @@ public final class LeadMapper {
         }
         String text = value.toString();
         return switch (transform) {
-            case DIGITS_ONLY -> text.replaceAll("[^0-9]", "");
+            case DIGITS_ONLY -> NOT_A_DIGIT.matcher(text).replaceAll("");
             case UPPER -> text.toUpperCase(Locale.ROOT);
             case LOWER -> text.toLowerCase(Locale.ROOT);
             case TRIM -> text.strip();

@@ -12,6 +12,8 @@ import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
+import com.jayway.jsonpath.spi.cache.Cache;
+import com.jayway.jsonpath.spi.cache.CacheProvider;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import io.leadrouter.model.Buyer.ResponseType;
@@ -237,9 +239,17 @@ final class ResponseBody {
         return Optional.of(found.isValueNode() ? found.asText() : found.toString());
     }
 
+    /** Compiled once per path, in JsonPath's own cache (a bounded LRU), as its static read methods do. */
     private static JsonPath compileJsonPath(String path) {
+        Cache cache = CacheProvider.getCache();
+        JsonPath compiled = cache.get(path);
+        if (compiled != null) {
+            return compiled;
+        }
         try {
-            return JsonPath.compile(path);
+            compiled = JsonPath.compile(path);
+            cache.put(path, compiled);
+            return compiled;
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("invalid JSONPath '" + path + "': " + e.getMessage(), e);
         }

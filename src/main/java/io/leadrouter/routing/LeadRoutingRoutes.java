@@ -40,11 +40,11 @@ public final class LeadRoutingRoutes extends RouteBuilder {
 
         from("direct:offer-to-buyers").routeId("offer-to-buyers")
                 .choice()
-                    .when(simple("${exchangeProperty." + LeadWalk.WAVE + ".isEmpty()}"))
+                    .when(LeadWalk::waveIsEmpty)
                         .bean("leadWalk", "complete").id("complete-lead")
                     .otherwise()
                         // each buyer of the wave gets its own copy of the exchange
-                        .split(simple("${exchangeProperty." + LeadWalk.WAVE + ".buyers()}"))
+                        .split(LeadWalk.BUYERS_OF_WAVE)
                             .process(LeadWalk::offerTo).id("hand-lead-to-buyer")
                             .doTry()
                                 .toD("seda:deliver-${exchangeProperty." + ExchangeKeys.BUYER_ID + "}"

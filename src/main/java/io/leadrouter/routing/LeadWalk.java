@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.support.ExpressionAdapter;
 
 /** The steps of the walk of a lead through its buyers: plan, offer wave by wave, finish. */
 public final class LeadWalk {
@@ -87,6 +89,27 @@ public final class LeadWalk {
         }
         exchange.setProperty(WAVE, new Wave(wave.stream().filter(this::stillInstalled).toList()));
     }
+
+    /** The walk is over: the planned wave has nobody in it. */
+    static boolean waveIsEmpty(Exchange exchange) {
+        return exchange.getProperty(WAVE, Wave.class).isEmpty();
+    }
+
+    /**
+     * The buyers of the planned wave, one split copy of the exchange each. Read in Java rather than with
+     * a simple-language call chain, which Camel would look up by reflection for every lead.
+     */
+    static final Expression BUYERS_OF_WAVE = new ExpressionAdapter() {
+        @Override
+        public Object evaluate(Exchange exchange) {
+            return exchange.getProperty(WAVE, Wave.class).buyers();
+        }
+
+        @Override
+        public String toString() {
+            return "buyers of the wave";
+        }
+    };
 
     public void complete(Exchange exchange) {
         completions.markComplete(exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId());

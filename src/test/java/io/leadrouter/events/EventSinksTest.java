@@ -74,6 +74,49 @@ class EventSinksTest {
     }
 
     @Test
+    void theTablesColumnsSayWhatTheEventSays() throws SQLException {
+        String leadId = router.postLead(SAMPLE_LEAD);
+        JsonNode table = router.awaitEvents(leadId, events -> events.size() == 6);
+        Map<String, JsonNode> events = new java.util.HashMap<>();
+        table.forEach(e -> events.put(e.path("event_id").asText(), e));
+        int priced = 0;
+        try (Connection connection = router.connect(); Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery("""
+                        select event_id, event_type, lead_id, recipient_id, occurred_at, outcome, failure_category,
+                            failure_reason, duration_ms, price from recipient_events where lead_id = '%s'""".formatted(leadId))) {
+            while (rs.next()) {
+                JsonNode event = events.remove(rs.getString("event_id"));
+                assertTrue(event != null, "a row of an event of the lead: " + rs.getString("event_id"));
+                String what = event.path("event_type").asText() + " " + event.path("event_id").asText();
+                assertEquals(event.path("event_type").asText(), rs.getString("event_type"), what);
+                assertEquals(leadId, rs.getString("lead_id"), what);
+                assertEquals(event.path("recipient").path("id").asText(), rs.getString("recipient_id"), what);
+                assertEquals(java.time.Instant.parse(event.path("timestamp").asText()), rs.getTimestamp("occurred_at").toInstant(), what);
+                assertEquals(textOrNull(event.path("outcome")), rs.getString("outcome"), what);
+                assertEquals(textOrNull(event.path("failure").path("category")), rs.getString("failure_category"), what);
+                assertEquals(textOrNull(event.path("failure").path("reason")), rs.getString("failure_reason"), what);
+                JsonNode duration = event.path("duration_ms");
+                assertEquals(duration.isNumber() ? Integer.valueOf(duration.intValue()) : null, (Integer) rs.getObject("duration_ms"), what);
+                // the price paid, else the price the failed attempt was offered at, else the planned one
+                JsonNode price = event.path("delivery").has("price") ? event.path("delivery").path("price")
+                        : event.path("delivery").path("attempted_price");
+                if (!price.isNumber()) {
+                    price = event.path("delivery_plan").path("price");
+                }
+                java.math.BigDecimal stored = rs.getBigDecimal("price");
+                assertEquals(price.isNumber() ? price.decimalValue().setScale(2) : null, stored, what);
+                priced += stored != null ? 1 : 0;
+            }
+        }
+        assertTrue(events.isEmpty(), "every event has its row: " + events.keySet());
+        assertEquals(6, priced, "each of the six events has a price to sum");
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+
+    @Test
     void theTableIsAppendOnly() throws SQLException {
         String leadId = router.postLead(SAMPLE_LEAD);
         router.awaitEvents(leadId, events -> events.size() == 6);
