@@ -48,6 +48,23 @@ final class EventTable implements AutoCloseable {
         return single("select count(*) from leads where completed_at is not null");
     }
 
+    /**
+     * What the scenario's leads take in PostgreSQL, for the capacity estimate: bytes of each table
+     * with its indexes and TOAST, per lead (warm-up leads included), and the event rows per lead.
+     */
+    String storagePerLead() throws SQLException {
+        long leads = leads();
+        if (leads == 0) {
+            return "no leads";
+        }
+        return String.format(java.util.Locale.ROOT,
+                "leads %.0f B, recipient_events %.0f B (%.2f rows of %d B of JSON each), firehose_outbox %d rows left, per lead over %d leads",
+                (double) single("select pg_total_relation_size('leads')") / leads,
+                (double) single("select pg_total_relation_size('recipient_events')") / leads,
+                (double) events() / leads, single("select coalesce(avg(octet_length(event::text)), 0)::bigint from recipient_events"),
+                single("select count(*) from firehose_outbox"), leads);
+    }
+
     long deadLetters() throws SQLException {
         return single("select count(*) from dead_letters");
     }

@@ -181,6 +181,7 @@ final class ScenarioRunner {
             ProcessResources.Usage usage = finish(watched);
             awaitSettled(scenario, table, firehose, warmedUp + load.accepted());
             Books books = Books.check(scenario, warmedUp + load.accepted(), table, firehose);
+            System.out.println("[bench] " + scenario.runName() + ": PostgreSQL " + table.storagePerLead());
             double seconds = (done.lastNanos() - load.startNanos()) / 1e9;
             return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
                     options.leads(), load.accepted(), load.failures(), load.seconds(), seconds, load.accepted() / seconds,
