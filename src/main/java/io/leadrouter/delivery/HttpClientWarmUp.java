@@ -46,7 +46,8 @@ public final class HttpClientWarmUp extends ServiceSupport {
         context.getExecutorServiceManager().shutdownNow(thread);
     }
 
-    private void warmUp() {
+    /** The status the loopback server answered (200), or -1 when the warm-up failed (logged at DEBUG). */
+    int warmUp() {
         long started = System.nanoTime();
         HttpServer server = null;
         Endpoint endpoint = null;
@@ -68,10 +69,12 @@ public final class HttpClientWarmUp extends ServiceSupport {
                 exchange.getMessage().setBody("{\"warm_up\":true}");
             });
             answered.getMessage().getBody(String.class);
-            LOG.debug("HTTP client warmed up in {} ms (status {})", (System.nanoTime() - started) / 1_000_000,
-                    answered.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+            int status = answered.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, -1, Integer.class);
+            LOG.debug("HTTP client warmed up in {} ms (status {})", (System.nanoTime() - started) / 1_000_000, status);
+            return status;
         } catch (IOException | RuntimeException e) {
             LOG.debug("HTTP client warm-up failed; the first delivery warms it instead", e);
+            return -1;
         } finally {
             if (endpoint != null) {
                 try {
