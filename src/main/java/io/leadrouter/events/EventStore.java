@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
+/** The {@code recipient_events} table: the source of truth for what happened to every lead. */
 public final class EventStore {
 
     /**
