@@ -133,6 +133,39 @@ final class EventTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a lead's time goes, for finding a latency tail: p50/p99/max in ms of intake to the
+     * delivery attempt's event (the group commit, the walk and the queues) and of the attempt's
+     * event to the delivered one (the buyer's call and recording its answer), the first attempt of
+     * each measured lead to these buyers.
+     */
+    String stages(List<String> buyerIds) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                select percentile_cont(array[0.5, 0.99]) within group (order by queued), max(queued),
+                       percentile_cont(array[0.5, 0.99]) within group (order by called), max(called)
+                from (select extract(epoch from (a.occurred_at - l.received_at)) * 1000 as queued,
+                             extract(epoch from (d.occurred_at - a.occurred_at)) * 1000 as called
+                      from recipient_events d
+                      join leads l on l.lead_id = d.lead_id
+                      join recipient_events a on a.lead_id = d.lead_id and a.recipient_id = d.recipient_id
+                           and a.event_type = 'recipient.delivery_attempt' and (a.event -> 'metadata' ->> 'attempt_number')::int = 1
+                      where d.event_type = 'recipient.delivered' and d.recipient_id = any(?) and l.received_at >= ?) s""")) {
+            select.setArray(1, textArray(buyerIds));
+            select.setTimestamp(2, measuredFrom);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                if (rs.getArray(1) == null) {
+                    return "no deliveries";
+                }
+                Double[] queued = (Double[]) rs.getArray(1).getArray();
+                Double[] called = (Double[]) rs.getArray(3).getArray();
+                return String.format(java.util.Locale.ROOT,
+                        "intake to attempt p50/p99/max %.1f/%.1f/%.1f ms, attempt to delivered %.1f/%.1f/%.1f ms",
+                        queued[0], queued[1], rs.getDouble(2), called[0], called[1], rs.getDouble(4));
+            }
+        }
+    }
+
     Throughput throughput(List<String> buyerIds) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 select count(*),

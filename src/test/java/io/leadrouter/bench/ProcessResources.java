@@ -182,6 +182,10 @@ final class ProcessResources implements AutoCloseable {
         return -1;
     }
 
+    static long clockTicksPerSecond() {
+        return CLOCK_TICKS;
+    }
+
     private static long clockTicks() {
         try {
             Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();

@@ -161,6 +161,7 @@ final class ScenarioRunner {
             LoadGenerator.Result load;
             CompletionWatch.Done done;
             List<ProcessResources> watched = new ArrayList<>();
+            MachineCpu machine = MachineCpu.start();
             try {
                 for (RouterProcess router : routers) {
                     watched.add(ProcessResources.watch(router.pid()));
@@ -178,10 +179,15 @@ final class ScenarioRunner {
             } finally {
                 watched.forEach(ProcessResources::close);
             }
+            double machineBusy = machine.busyCores();
             ProcessResources.Usage usage = finish(watched);
+            System.out.printf(java.util.Locale.ROOT, "[bench] %s: the machine's CPUs %.2f of %d cores busy while measured (the router's JVMs %.2f)%n",
+                    scenario.runName(), machineBusy, Runtime.getRuntime().availableProcessors(),
+                    usage.cpuSeconds() / ((System.nanoTime() - load.startNanos()) / 1e9));
             awaitSettled(scenario, table, firehose, warmedUp + load.accepted());
             Books books = Books.check(scenario, warmedUp + load.accepted(), table, firehose);
             System.out.println("[bench] " + scenario.runName() + ": PostgreSQL " + table.storagePerLead());
+            System.out.println("[bench] " + scenario.runName() + ": " + table.stages(scenario.fastBuyerIds()));
             double seconds = (done.lastNanos() - load.startNanos()) / 1e9;
             return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
                     options.leads(), load.accepted(), load.failures(), load.seconds(), seconds, load.accepted() / seconds,
