@@ -34,7 +34,8 @@ class LayeringTest {
             "events", List.of("model", "support"),
             "delivery", List.of("model", "support", "intake", "buyers", "events"),
             "routing", List.of("model", "support", "intake", "buyers", "events", "delivery"),
-            "api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing"));
+            "security", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing"),
+            "api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security"));
 
     private static JavaClasses main;
 

@@ -1,15 +1,18 @@
 package io.leadrouter.api;
 
+import io.leadrouter.security.AccessDeniedException;
 import io.leadrouter.intake.InvalidLeadException;
 import io.leadrouter.support.Causes;
 import io.leadrouter.support.JsonResponses;
+import io.leadrouter.support.RequestRefused;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
- * The error handling of every API route (they name it with {@code routeConfigurationId}): a refused
- * lead answers its own status, anything else that fails a request answers 503; both as the API's one
+ * What every API route does first and on error (they name it with {@code routeConfigurationId}): the
+ * caller's key is checked against the operation ({@link io.leadrouter.security.ApiAccess}); a refused
+ * key answers 401 or 403, a refused lead its own status, anything else that fails a request answers 503; both as the API's one
  * JSON error shape, {@code {"error": "...", "status": N}}.
  */
 public final class ApiErrors extends RouteConfigurationBuilder {
@@ -19,11 +22,13 @@ public final class ApiErrors extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         routeConfiguration(ID)
-                .onException(InvalidLeadException.class).handled(true)
+                // every API operation first checks that the caller's key may call it
+                .interceptFrom().process("apiAccess").id("check-api-access").end()
+                .onException(AccessDeniedException.class, InvalidLeadException.class).handled(true)
                     .process(exchange -> {
-                        InvalidLeadException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidLeadException.class);
+                        RequestRefused refused = (RequestRefused) exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
                         JsonResponses.error(exchange, refused.status(), refused.getMessage());
-                    }).id("answer-refused-lead")
+                    }).id("answer-refused-request")
                 .end()
                 .onException(Exception.class).handled(true)
                     .log(LoggingLevel.ERROR, "API request failed: ${exception.message}")

@@ -3,18 +3,23 @@ package io.leadrouter.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.security.ApiAccess;
+import io.leadrouter.security.Caller;
+import io.leadrouter.security.Role;
 import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpEndpoints;
+import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.support.JsonResponses;
 import io.leadrouter.intake.LeadIds;
 import io.leadrouter.support.Json;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -44,7 +49,13 @@ public final class ApiRoutes extends RouteBuilder {
 
         // the id names the operation in the OpenAPI document, the routeId its route (for Hawtio)
         rest("/leads").tag("leads")
+                .securityDefinitions()
+                    .apiKey(ApiAccess.SCHEME, "An API key: 'Authorization: Bearer <key>', or 'X-Api-Key: <key>'. "
+                            + "Each operation lists the roles whose keys may call it; admin keys may call every one.")
+                        .withHeader("X-Api-Key").end()
+                .end()
                 .post().id("intake-http").routeId("intake-http").description("Take in a lead (a JSON object): stored, then routed")
+                    .security(ApiAccess.SCHEME, "ingest")
                     .param().name("body").type(RestParamType.body).description("the lead, a JSON object").endParam()
                     .responseMessage().code(202).message("stored; the body gives its lead_id").endResponseMessage()
                     .responseMessage().code(400).message("not a valid lead, or over a limit").endResponseMessage()
@@ -53,19 +64,23 @@ public final class ApiRoutes extends RouteBuilder {
                     .responseMessage().code(415).message("not a JSON content type").endResponseMessage()
                     .responseMessage().code(503).message("the lead store is unavailable, or the router is starting or stopping").endResponseMessage()
                     .to("direct:intake-http")
-                .get("/{leadId}/events").id("api-lead-events").routeId("api-lead-events").description("The lead's events, oldest first")
+                .get("/{leadId}/events").id("api-lead-events").routeId("api-lead-events").description("The lead's events, oldest first (a buyer key: its own buyer's only)")
+                    .security(ApiAccess.SCHEME, "read,buyer")
                     .responseMessage().code(404).message("no such lead").endResponseMessage()
                     .to("direct:api-lead-events");
         rest("/dead-letters").tag("dead letters")
                 .get().id("api-dead-letters").routeId("api-dead-letters").description("Dead letters not yet replayed, oldest first")
+                    .security(ApiAccess.SCHEME, "read")
                     .to("direct:api-dead-letters")
                 .post("/{id}/replay").id("api-dead-letter-replay").routeId("api-dead-letter-replay").description("Send the lead to that buyer again")
+                    .security(ApiAccess.SCHEME, "operate")
                     .responseMessage().code(202).message("replaying").endResponseMessage()
                     .responseMessage().code(404).message("no pending dead letter").endResponseMessage()
                     .responseMessage().code(409).message("the buyer is gone, or the lead was sold meanwhile").endResponseMessage()
                     .to("direct:api-dead-letter-replay");
         rest("/buyers").tag("buyers")
                 .get().id("api-buyers").routeId("api-buyers").description("Buyers in force, and every buyer file with its problem if any")
+                    .security(ApiAccess.SCHEME, "read")
                     .to("direct:api-buyers");
 
         // each direct route is inlined into its REST operation's route (camel.rest.inline-routes),
@@ -88,7 +103,12 @@ public final class ApiRoutes extends RouteBuilder {
             JsonResponses.error(exchange, 404, "no lead " + leadId + ": lead ids are 'lead_' and 16 letters or digits");
             return;
         }
+        Caller caller = ApiAccess.caller(exchange);
         var events = lookup(EventStore.class, "eventStore").eventsOfLead(leadId);
+        if (events.isPresent() && caller.role() == Role.BUYER) {
+            // a buyer sees its own events of a lead it was offered; any other lead does not exist for it
+            events = Optional.of(EventJson.ofRecipient(events.get(), caller.recipientId())).filter(own -> !own.isEmpty());
+        }
         if (events.isEmpty()) {
             JsonResponses.error(exchange, 404, "no lead " + leadId);
         } else {

@@ -356,6 +356,7 @@ public final class BuyerFileParser {
                 text(d, "xml_root"),
                 headers(d.get("headers")),
                 list(d.get("credentials"), c -> new CredentialRef(text(c, "header"), text(c, "field"), text(c, "env"), text(c, "prefix"))),
+                d.hasNonNull("signing") ? new Buyer.Signing(text(d.get("signing"), "secret_env")) : null,
                 list(d.get("mapping"), BuyerFileParser::fieldMapping),
                 d.get("price").decimalValue(),
                 d.get("exclusive").booleanValue(),

@@ -1,6 +1,7 @@
 package io.leadrouter.buyers;
 
 import io.leadrouter.model.Buyer;
+import io.leadrouter.support.WebhookSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,20 @@ public final class BuyerFileWatcher {
             String env = buyer.credentials().get(i).env();
             if (secrets.resolve(env).isEmpty()) {
                 problems.add("credentials[" + i + "].env: environment variable " + env + " is not set");
+            }
+        }
+        if (buyer.signing() != null) {
+            String env = buyer.signing().secretEnv();
+            Optional<String> secret = secrets.resolve(env);
+            if (secret.isEmpty()) {
+                problems.add("signing.secret_env: environment variable " + env + " is not set");
+            } else {
+                try {
+                    WebhookSignature.key(secret.get());
+                } catch (IllegalArgumentException e) {
+                    problems.add("signing.secret_env: environment variable " + env + " does not hold a signing secret"
+                            + " (whsec_ and base64): it " + e.getMessage());
+                }
             }
         }
         if (!problems.isEmpty()) {

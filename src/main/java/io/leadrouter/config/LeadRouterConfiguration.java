@@ -2,6 +2,12 @@ package io.leadrouter.config;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadrouter.security.ApiAccess;
+import io.leadrouter.security.ApiKeyAuthentication;
+import io.leadrouter.security.ApiKeyStore;
+import io.leadrouter.security.FailureThrottle;
+import io.leadrouter.security.FirstAdminKey;
+import io.leadrouter.security.KeyRing;
 import io.leadrouter.support.HttpServerGuard;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
@@ -50,6 +56,8 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +126,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         context.addService(presence, true, true);
         registry.bind("orphanedLeads", new OrphanedLeads(dataSource, presence, json));
 
+        guardApi(context, settings, dataSource);
+
         BuyerCatalog catalog = new BuyerCatalog();
         registry.bind("buyerCatalog", catalog);
         BuyerFileWatcher watcher = new BuyerFileWatcher(
@@ -161,8 +171,27 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
         registry.bind("attemptStart", new AttemptStart(catalog, eventStore, clock));
         registry.bind("attemptEvents", new AttemptEvents(events, emitter));
-        registry.bind("buyerRequests", new BuyerRequestFactory(secrets));
+        registry.bind("buyerRequests", new BuyerRequestFactory(secrets, clock));
         registry.bind("outcomeClassifier", new OutcomeClassifier());
+    }
+
+    /** API keys: the first admin key made if none is in force, every request authenticated, every operation's roles checked. */
+    private static void guardApi(CamelContext context, Settings settings, DataSource dataSource) throws Exception {
+        ApiKeyStore keys = new ApiKeyStore(dataSource);
+        context.getRegistry().bind("apiKeyStore", keys);
+        context.addService(new FirstAdminKey(keys, Path.of(settings.text("leadrouter.api.admin-key-file"))), true, true);
+        KeyRing keyRing = new KeyRing(dataSource, keys);
+        context.addService(keyRing, true, true);
+        context.getRegistry().bind("keyRing", keyRing);
+        context.getRegistry().bind("apiAccess", new ApiAccess(context));
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server != null) {
+            FailureThrottle throttle = new FailureThrottle(settings.integer("leadrouter.api.max-failed-keys"),
+                    settings.integer("leadrouter.api.failed-keys-window-seconds") * 1000L, 100_000, System::currentTimeMillis);
+            AuthenticationConfig authentication = server.getConfiguration().getAuthenticationConfig();
+            authentication.getEntries().add(new ApiKeyAuthentication(keyRing, throttle).everyPath());
+            authentication.setEnabled(true);
+        }
     }
 
     /** Camel's HTTP server finds this Vert.x in the registry and builds the API's server from it. */

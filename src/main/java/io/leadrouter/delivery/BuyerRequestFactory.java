@@ -4,6 +4,8 @@ import io.leadrouter.model.DeliveryAttempt;
 import io.leadrouter.model.Buyer;
 import io.leadrouter.model.Buyer.CredentialRef;
 import io.leadrouter.buyers.SecretResolver;
+import io.leadrouter.support.WebhookSignature;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +19,11 @@ public final class BuyerRequestFactory {
     private final LeadMapper mapper = new LeadMapper();
     private final PayloadWriter writer = new PayloadWriter();
     private final SecretResolver secrets;
+    private final Clock clock;
 
-    public BuyerRequestFactory(SecretResolver secrets) {
+    public BuyerRequestFactory(SecretResolver secrets, Clock clock) {
         this.secrets = secrets;
+        this.clock = clock;
     }
 
     /**
@@ -62,13 +66,37 @@ public final class BuyerRequestFactory {
         }
         headers.put("Idempotency-Key", attempt.idempotencyKey());
         String body = writer.write(buyer.format(), buyer.xmlRoot(), fields);
+        if (buyer.signing() != null) {
+            sign(buyer.signing().secretEnv(), attempt.idempotencyKey(), body, headers, used);
+        }
         return new BuyerRequest(body, writer.contentType(buyer.format()), headers, List.copyOf(used));
+    }
+
+    /** The Standard Webhooks headers; the id is the idempotency key, the same for every retry and replay of the lead. */
+    private void sign(String env, String id, String body, Map<String, String> headers, List<String> used) {
+        String secret = secrets.resolve(env).orElseThrow(() -> new MissingSecretException(env));
+        used.add(secret);
+        byte[] key;
+        try {
+            key = WebhookSignature.key(secret);
+        } catch (IllegalArgumentException e) {
+            throw new MissingSecretException(env, "is not a signing secret (whsec_ and base64): it " + e.getMessage());
+        }
+        used.add(secret.substring("whsec_".length()));
+        long timestamp = clock.instant().getEpochSecond();
+        headers.put(WebhookSignature.ID, id);
+        headers.put(WebhookSignature.TIMESTAMP, Long.toString(timestamp));
+        headers.put(WebhookSignature.SIGNATURE, WebhookSignature.sign(key, id, timestamp, body));
     }
 
     /** A credential's secret is not in the environment: the attempt fails as Invalid Credentials. */
     public static final class MissingSecretException extends RuntimeException {
         public MissingSecretException(String name) {
-            super("the secret " + name + " is not set in the environment", null, false, false);
+            this(name, "is not set in the environment");
+        }
+
+        public MissingSecretException(String name, String problem) {
+            super("the secret " + name + " " + problem, null, false, false);
         }
     }
 }

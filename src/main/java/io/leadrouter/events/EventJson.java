@@ -1,6 +1,7 @@
 package io.leadrouter.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +37,17 @@ public final class EventJson {
                     ? inSpecOrder(nested) : value);
         }
         return ordered;
+    }
+
+    /** The events of a lead that concern one buyer ({@code recipient.id}), in their order. */
+    public static ArrayNode ofRecipient(ArrayNode events, String recipientId) {
+        ArrayNode own = events.arrayNode();
+        for (JsonNode event : events) {
+            if (recipientId.equals(event.path("recipient").path("id").asText(null))) {
+                own.add(event);
+            }
+        }
+        return own;
     }
 
     private static int rank(String field) {

@@ -1,7 +1,9 @@
 package io.leadrouter.intake;
 
+import io.leadrouter.support.RequestRefused;
+
 /** A lead that intake refuses, with the HTTP status that says why (400, 409, 413, 415). */
-public final class InvalidLeadException extends Exception {
+public final class InvalidLeadException extends Exception implements RequestRefused {
 
     private final int status;
 

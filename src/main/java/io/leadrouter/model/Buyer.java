@@ -23,6 +23,7 @@ public record Buyer(
         String xmlRoot,
         Map<String, String> headers,
         List<CredentialRef> credentials,
+        Signing signing,
         List<FieldMapping> mapping,
         BigDecimal price,
         boolean exclusive,
@@ -62,6 +63,13 @@ public record Buyer(
      * @param prefix text put before the secret (for example {@code "Bearer "}), or empty
      */
     public record CredentialRef(String header, String field, String env, String prefix) {
+    }
+
+    /**
+     * Requests to the buyer are signed (Standard Webhooks), with the secret in this environment
+     * variable in its {@code whsec_<base64>} form. Null on a buyer whose requests are not signed.
+     */
+    public record Signing(String secretEnv) {
     }
 
     /**

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the API's HTTP server needs beyond what {@code camel.server.*} configures: connections that
  * send nothing, or a request too slowly (a slowloris), are closed; every answer the server gives by
- * itself (unknown path 404, wrong method 405, body over {@code camel.server.maxBodySize} 413,
+ * itself (no API key 401, too many failed keys 429, unknown path 404, wrong method 405, body over {@code camel.server.maxBodySize} 413,
  * headers too large 431, a malformed request 400, a fault 500, a request while the router starts or
  * stops 503) has the API's JSON error shape.
  *
@@ -123,6 +124,15 @@ public final class HttpServerGuard {
     }
 
     private static void answerErrorsInJson(Router router) {
+        router.errorHandler(401, ctx -> {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            respond(ctx, 401, "an API key in force is required: 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");
+        });
+        router.errorHandler(429, ctx -> {
+            String wait = ctx.failure() instanceof HttpException tooMany && tooMany.getPayload() != null ? tooMany.getPayload() : "60";
+            ctx.response().putHeader("Retry-After", wait);
+            respond(ctx, 429, "too many requests without a valid API key from this address; try again in " + wait + " s");
+        });
         router.errorHandler(404, ctx -> respond(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
         router.errorHandler(405, ctx -> respond(ctx, 405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
         router.errorHandler(413, ctx -> respond(ctx, 413, "request body is larger than the server accepts (camel.server.maxBodySize)"));

@@ -28,7 +28,10 @@ class OpenApiDocumentTest {
             "get /leads/{leadId}/events", "api-lead-events",
             "get /dead-letters", "api-dead-letters",
             "post /dead-letters/{id}/replay", "api-dead-letter-replay",
-            "get /buyers", "api-buyers");
+            "get /buyers", "api-buyers",
+            "get /api-keys", "api-keys-list",
+            "post /api-keys", "api-keys-create",
+            "delete /api-keys/{id}", "api-keys-revoke");
 
     private static RouterUnderTest router;
 

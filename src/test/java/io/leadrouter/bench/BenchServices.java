@@ -38,7 +38,9 @@ final class BenchServices implements AutoCloseable {
     BenchServices() throws Exception {
         root = Files.createTempDirectory("lead-router-bench");
         postgres = EmbeddedPostgres.builder().setDataDirectory(root.resolve("postgres")).setCleanDataDirectory(true)
-                .setServerConfig("max_connections", "200").start();
+                .setServerConfig("max_connections", "200")
+                // counts every statement the routers run, so that the hot ones can be EXPLAINed (EventTable.hotQueryPlans)
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements").start();
         kafka = new EmbeddedKafkaService("127.0.0.1", 0, root.resolve("kafka"));
         kafka.start();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),

@@ -65,6 +65,60 @@ final class EventTable implements AutoCloseable {
                 single("select count(*) from firehose_outbox"), leads);
     }
 
+    /**
+     * The plan of every statement the routers ran at least {@code minCalls} times on this database (the
+     * hot path), from pg_stat_statements, each EXPLAINed as its generic plan on the tables as they are
+     * now: one line per statement with its calls, mean time and the scans of its plan. A sequential scan
+     * of leads or recipient_events is marked, since it grows with the tables.
+     */
+    List<String> hotQueryPlans(long minCalls) throws SQLException {
+        List<String> plans = new java.util.ArrayList<>();
+        try (var statement = connection.createStatement()) {
+            statement.execute("create extension if not exists pg_stat_statements");
+            statement.execute("set plan_cache_mode = force_generic_plan");
+            List<String[]> hot = new java.util.ArrayList<>();
+            try (ResultSet rs = statement.executeQuery("""
+                    select query, calls, mean_exec_time from pg_stat_statements
+                    where dbid = (select oid from pg_database where datname = current_database()) and calls >= %d
+                      and query ~* '^\\s*(select|insert|update|delete|with)' and query !~* 'pg_stat_statements|pg_catalog|pg_advisory'
+                    order by calls desc""".formatted(minCalls))) {
+                while (rs.next()) {
+                    hot.add(new String[] {rs.getString(1), rs.getString(2), String.format(java.util.Locale.ROOT, "%.3f", rs.getDouble(3))});
+                }
+            }
+            int n = 0;
+            for (String[] query : hot) {
+                String name = "hot_" + n++;
+                int parameters = (int) java.util.regex.Pattern.compile("\\$(\\d+)").matcher(query[0]).results()
+                        .mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0);
+                String scans;
+                try {
+                    statement.execute("prepare " + name + " as " + query[0]);
+                    StringBuilder nodes = new StringBuilder();
+                    String args = parameters == 0 ? "" : "(" + String.join(", ", java.util.Collections.nCopies(parameters, "null")) + ")";
+                    try (ResultSet plan = statement.executeQuery("explain execute " + name + args)) {
+                        while (plan.next()) {
+                            var scan = java.util.regex.Pattern.compile("(Seq Scan on \\w+|Index Only Scan using \\w+|Index Scan using \\w+|Bitmap Index Scan on \\w+|Function Scan on \\w+)")
+                                    .matcher(plan.getString(1));
+                            while (scan.find()) {
+                                String found = scan.group(1);
+                                nodes.append(nodes.length() == 0 ? "" : ", ")
+                                        .append(found.matches("Seq Scan on (leads|recipient_events)") ? "GROWS: " + found : found);
+                            }
+                        }
+                    }
+                    statement.execute("deallocate " + name);
+                    scans = nodes.length() == 0 ? "no scan (values only)" : nodes.toString();
+                } catch (SQLException e) {
+                    scans = "not explained: " + e.getMessage().lines().findFirst().orElse("");
+                }
+                plans.add(String.format(java.util.Locale.ROOT, "%8s calls, %7s ms mean: %s  <- %s", query[1], query[2], scans,
+                        query[0].replaceAll("\\s+", " ").trim()));
+            }
+        }
+        return plans;
+    }
+
     long deadLetters() throws SQLException {
         return single("select count(*) from dead_letters");
     }

@@ -36,9 +36,12 @@ final class RouterProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RouterProcess(JavaProcess process, int port) {
+    private final Path workDir;
+
+    private RouterProcess(JavaProcess process, int port, Path workDir) {
         this.process = process;
         this.port = port;
+        this.workDir = workDir;
     }
 
     static RouterProcess start(Settings settings, Path workDir, Path log) throws IOException {
@@ -57,7 +60,7 @@ final class RouterProcess implements AutoCloseable {
         List<String> options = jvmOptions(settings.heap());
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         return new RouterProcess(JavaProcess.start("router", Classpath.withoutTestClasses(), options,
-                "io.leadrouter.LeadRouterApp", workDir, log), port);
+                "io.leadrouter.LeadRouterApp", workDir, log), port, workDir);
     }
 
     /**
@@ -83,6 +86,19 @@ final class RouterProcess implements AutoCloseable {
         return process.log();
     }
 
+    /**
+     * The admin key the first router on the scenario's database wrote to {@code data/admin.key} in the
+     * working folder the instances share.
+     */
+    String apiKey() throws IOException {
+        return java.nio.file.Files.readString(workDir.resolve("data/admin.key")).trim();
+    }
+
+    /** The header that authenticates the benchmark's requests. */
+    Map<String, String> authorization() throws IOException {
+        return Map.of("Authorization", "Bearer " + apiKey());
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
@@ -96,7 +112,8 @@ final class RouterProcess implements AutoCloseable {
                             throw new IllegalStateException("the router ended; see " + process.log());
                         }
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url("/buyers")))
-                                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + apiKey()).GET().build(),
+                                HttpResponse.BodyHandlers.ofString());
                         return response.statusCode() == 200
                                 && buyerIds.stream().allMatch(id -> response.body().contains("\"id\":\"" + id + "\""));
                     });

@@ -1,6 +1,7 @@
 package io.leadrouter.bench;
 
 import io.leadrouter.testing.BuyerFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -187,6 +188,10 @@ final class ScenarioRunner {
             awaitSettled(scenario, table, firehose, warmedUp + load.accepted());
             Books books = Books.check(scenario, warmedUp + load.accepted(), table, firehose);
             System.out.println("[bench] " + scenario.runName() + ": PostgreSQL " + table.storagePerLead());
+            if (Boolean.getBoolean("bench.explain")) {
+                System.out.println("[bench] " + scenario.runName() + ": the hot path's statements (run >= once per 2 leads), EXPLAINed on the full tables:");
+                table.hotQueryPlans((warmedUp + load.accepted()) / 2).forEach(plan -> System.out.println("    " + plan));
+            }
             System.out.println("[bench] " + scenario.runName() + ": " + table.stages(scenario.fastBuyerIds()));
             double seconds = (done.lastNanos() - load.startNanos()) / 1e9;
             return new ScenarioResult(scenario.runName(), scenario.description(), intakeName(scenario), buyerIds,
@@ -221,11 +226,12 @@ final class ScenarioRunner {
                 logDir.resolve(name + "-router.log"));
     }
 
-    private LoadGenerator.Result sendLeads(Scenario scenario, Setup setup, RouterProcess router, int leads) throws InterruptedException {
+    private LoadGenerator.Result sendLeads(Scenario scenario, Setup setup, RouterProcess router, int leads)
+            throws InterruptedException, IOException {
         return scenario.intake() == Scenario.Intake.KAFKA
                 ? LoadGenerator.produce(services.kafkaBootstrapServers(), setup.leadsTopic(), BuyerFiles.SAMPLE_LEAD,
                         leads, options.rate(), maxTime())
-                : LoadGenerator.post(router.url("/leads"), "application/json", BuyerFiles.SAMPLE_LEAD, Map.of(), 202,
+                : LoadGenerator.post(router.url("/leads"), "application/json", BuyerFiles.SAMPLE_LEAD, router.authorization(), 202,
                         leads, options.concurrency(), options.rate(), maxTime());
     }
 

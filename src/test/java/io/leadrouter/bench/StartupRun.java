@@ -60,9 +60,9 @@ final class StartupRun {
         try {
             await("the HTTP port to take connections").until(() -> alive(router, log) && accepts(port));
             double listening = secondsSince(start);
-            String leadId = await("POST /leads to answer 202").until(() -> alive(router, log) ? post(port) : null, id -> id != null);
+            String leadId = await("POST /leads to answer 202").until(() -> alive(router, log) ? post(port, workDir) : null, id -> id != null);
             double accepted = secondsSince(start);
-            await("recipient.delivered of " + leadId).until(() -> alive(router, log) && delivered(port, leadId));
+            await("recipient.delivered of " + leadId).until(() -> alive(router, log) && delivered(port, leadId, workDir));
             double delivered = secondsSince(start);
             double cpu = ProcessResources.cpuSeconds(router.pid());
             if (Boolean.getBoolean("startup.threads")) {
@@ -108,9 +108,19 @@ final class StartupRun {
         }
     }
 
-    private String post(int port) throws Exception {
+    /** The admin key the router wrote at its first start (the quick start's data/admin.key); null until it has. */
+    private static String key(Path workDir) throws IOException {
+        Path file = workDir.resolve("data/admin.key");
+        return Files.exists(file) ? Files.readString(file).trim() : null;
+    }
+
+    private String post(int port, Path workDir) throws Exception {
+        String key = key(workDir);
+        if (key == null) {
+            return null;
+        }
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/leads"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(lead)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             return null;
@@ -122,9 +132,9 @@ final class StartupRun {
         return id.group(1);
     }
 
-    private boolean delivered(int port, String leadId) throws Exception {
+    private boolean delivered(int port, String leadId, Path workDir) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/leads/" + leadId + "/events"))
-                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key(workDir)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 && response.body().contains("\"recipient.delivered\"");
     }
 

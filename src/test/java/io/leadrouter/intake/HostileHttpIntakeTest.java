@@ -179,8 +179,8 @@ class HostileHttpIntakeTest {
         try (Socket slowHead = new Socket("127.0.0.1", port()); Socket slowBody = new Socket("127.0.0.1", port())) {
             String lead = BuyerFiles.SAMPLE_LEAD;
             // a request head that never ends, and a body that never arrives in full
-            slowHead.getOutputStream().write("POST /leads HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-            slowBody.getOutputStream().write(("POST /leads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            slowHead.getOutputStream().write(("POST /leads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + router.adminKey() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            slowBody.getOutputStream().write(("POST /leads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + router.adminKey() + "\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + lead.length() + "\r\n\r\n" + lead.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));
             // one byte every 200 ms on each: never idle, never done
             ScheduledFuture<?> trickle = TRICKLE.scheduleAtFixedRate(() -> {
@@ -233,7 +233,8 @@ class HostileHttpIntakeTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + router.adminKey()).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

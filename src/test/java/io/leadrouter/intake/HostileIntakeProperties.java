@@ -416,7 +416,8 @@ class HostileIntakeProperties {
 
     private static HttpRequest post(List<String> contentTypes, Map<String, String> extra, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(router.baseUrl() + "/leads"))
-                .timeout(ANSWER_WITHIN).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .timeout(ANSWER_WITHIN).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", "Bearer " + router.adminKey());
         contentTypes.forEach(value -> request.header("Content-Type", value));
         extra.forEach(request::header);
         return request.build();

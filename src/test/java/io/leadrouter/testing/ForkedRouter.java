@@ -25,11 +25,13 @@ public final class ForkedRouter implements AutoCloseable {
 
     private final JavaProcess process;
     private final int port;
+    private final String key;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ForkedRouter(JavaProcess process, int port) {
+    private ForkedRouter(JavaProcess process, int port, String key) {
         this.process = process;
         this.port = port;
+        this.key = key;
     }
 
     /** Starts a router process on the storage of {@code storage}, with these extra properties. */
@@ -51,7 +53,7 @@ public final class ForkedRouter implements AutoCloseable {
         Path dir = Files.createTempDirectory("forked-router");
         JavaProcess process = JavaProcess.start("router", Classpath.withoutTestClasses(), options,
                 "io.leadrouter.LeadRouterApp", dir, dir.resolve("router.log"));
-        return new ForkedRouter(process, port);
+        return new ForkedRouter(process, port, storage.adminKey());
     }
 
     /** Waits until GET /buyers lists this buyer: the router takes leads and routes them. */
@@ -72,11 +74,13 @@ public final class ForkedRouter implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/leads"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + key).GET().build());
     }
 
     /** SIGKILL: gone at once, in the middle of whatever it was doing. */

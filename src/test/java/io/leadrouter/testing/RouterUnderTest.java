@@ -34,6 +34,7 @@ import org.apache.camel.main.Main;
 public final class RouterUnderTest implements AutoCloseable {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Map<String, Path> KEY_FILES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Main main;
@@ -42,6 +43,8 @@ public final class RouterUnderTest implements AutoCloseable {
     private final int port;
     private final String eventsTopic;
     private final String leadsTopic;
+    private final Path adminKeyFile;
+    private volatile String adminKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RouterUnderTest(Builder builder) throws Exception {
@@ -52,6 +55,9 @@ public final class RouterUnderTest implements AutoCloseable {
         this.port = freePort();
         this.eventsTopic = builder.eventsTopic != null ? builder.eventsTopic : "recipient-events-" + n + "-" + System.nanoTime();
         this.leadsTopic = builder.leadsTopic != null ? builder.leadsTopic : "leads-" + n + "-" + System.nanoTime();
+        // one file per database: the first router on a database writes it, later ones find their key there
+        this.adminKeyFile = builder.adminKeyFile != null ? builder.adminKeyFile
+                : KEY_FILES.computeIfAbsent(jdbcUrl, url -> temporaryKeyFile());
 
         Map<String, String> properties = new HashMap<>();
         properties.put("camel.server.port", String.valueOf(port));
@@ -67,6 +73,7 @@ public final class RouterUnderTest implements AutoCloseable {
             properties.put("leadrouter.kafka.bootstrap-servers", services.kafkaBootstrapServers());
         }
         properties.put("leadrouter.buyers.dir", buyersDir.toString());
+        properties.put("leadrouter.api.admin-key-file", adminKeyFile.toString());
         properties.put("leadrouter.buyers.scan-interval-ms", "200");
         properties.put("leadrouter.buyers.remove-grace-seconds", "2");
         properties.put("leadrouter.events.kafka-topic", eventsTopic);
@@ -124,6 +131,7 @@ public final class RouterUnderTest implements AutoCloseable {
         private String jdbcUrl;
         private String eventsTopic;
         private String leadsTopic;
+        private Path adminKeyFile;
         private boolean embedded;
 
         /** Configures no database and no broker, as a newcomer runs it: the router starts its own. */
@@ -160,6 +168,7 @@ public final class RouterUnderTest implements AutoCloseable {
             this.eventsTopic = earlier.eventsTopic;
             this.leadsTopic = earlier.leadsTopic;
             this.buyersDir = earlier.buyersDir;
+            this.adminKeyFile = earlier.adminKeyFile;
             return this;
         }
 
@@ -205,18 +214,52 @@ public final class RouterUnderTest implements AutoCloseable {
         }
     }
 
+    private static Path temporaryKeyFile() {
+        try {
+            return Files.createTempDirectory("router-keys").resolve("admin.key");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The admin key the router made at its first start on this database (what the quick start reads from data/admin.key). */
+    public String adminKey() {
+        if (adminKey == null) {
+            try {
+                adminKey = Files.readString(adminKeyFile).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the router wrote no admin key file at " + adminKeyFile, e);
+            }
+        }
+        return adminKey;
+    }
+
+    /** A POST with the admin key. */
     public HttpResponse<String> post(String path, String contentType, String body) {
+        return call("POST", path, adminKey(), contentType, body);
+    }
+
+    /** A GET with the admin key. */
+    public HttpResponse<String> get(String path) {
+        return call("GET", path, adminKey(), null, null);
+    }
+
+    /**
+     * Any request, with the given key as {@code Authorization: Bearer} (none when null).
+     *
+     * @param body null for none
+     */
+    public HttpResponse<String> call(String method, String path, String key, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofSeconds(10))
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
         return send(request.build());
-    }
-
-    public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
     /** Posts a lead that must be accepted, and answers its lead id. */

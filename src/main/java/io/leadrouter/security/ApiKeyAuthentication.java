@@ -1,0 +1,87 @@
+package io.leadrouter.security;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
+import java.util.Optional;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+
+/**
+ * Authenticates every request to the API's HTTP server by its key, {@code Authorization: Bearer <key>}
+ * or {@code X-Api-Key: <key>}, before Camel sees it: Camel's platform-http runs this handler for every
+ * path (an {@link AuthenticationConfig} entry for {@code /*}) and hands the caller to the route as the
+ * Vert.x user ({@link #callerOf}). Without a key, or with one not in force, the answer is 401 (the same
+ * whichever it was); an address that keeps failing gets 429 for a while instead ({@link FailureThrottle}),
+ * while requests with a key in force still pass.
+ * What the caller may do is decided per operation by {@link ApiAccess}.
+ */
+public final class ApiKeyAuthentication {
+
+    private final KeyRing keys;
+    private final FailureThrottle throttle;
+
+    public ApiKeyAuthentication(KeyRing keys, FailureThrottle throttle) {
+        this.keys = keys;
+        this.throttle = throttle;
+    }
+
+    /** The entry that makes Camel's HTTP server authenticate every path with this. */
+    public AuthenticationConfig.AuthenticationConfigEntry everyPath() {
+        AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
+        entry.setPath("/*");
+        entry.setAuthenticationProviderFactory(vertx -> (AuthenticationProvider) (credentials, resultHandler) -> {
+            throw new UnsupportedOperationException("keys are checked by the handler");
+        });
+        entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+            @Override
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T unused) {
+                return SimpleAuthenticationHandler.create().authenticate(ApiKeyAuthentication.this::authenticate);
+            }
+        });
+        return entry;
+    }
+
+    Future<User> authenticate(RoutingContext ctx) {
+        Optional<Caller> caller = presentedKey(ctx).flatMap(keys::authenticate);
+        if (caller.isEmpty()) {
+            // a key in force always passes: clients sharing an address with a guesser are not locked out
+            String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+            long wait = throttle.secondsToWait(address);
+            if (wait > 0) {
+                return Future.failedFuture(new HttpException(429, String.valueOf(wait)));
+            }
+            throttle.failed(address);
+            return Future.failedFuture(new HttpException(401));
+        }
+        Caller c = caller.get();
+        return Future.succeededFuture(User.create(new JsonObject().put("username", c.keyId())
+                .put("role", c.role().id()).put("recipient_id", c.recipientId())));
+    }
+
+    /** The caller of an authenticated request, from the user Camel's platform-http puts on the message. */
+    public static Optional<Caller> callerOf(Object user) {
+        if (!(user instanceof User authenticated) || authenticated.principal() == null) {
+            return Optional.empty();
+        }
+        JsonObject principal = authenticated.principal();
+        String keyId = principal.getString("username");
+        String role = principal.getString("role");
+        if (keyId == null || role == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Caller(keyId, Role.of(role), principal.getString("recipient_id")));
+    }
+
+    private static Optional<String> presentedKey(RoutingContext ctx) {
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(authorization.substring(7).trim());
+        }
+        return Optional.ofNullable(ctx.request().getHeader("X-Api-Key")).map(String::trim);
+    }
+}

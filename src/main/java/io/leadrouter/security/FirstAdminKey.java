@@ -1,0 +1,57 @@
+package io.leadrouter.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The quick start's key: when the router starts on a database with no key in force, it makes an
+ * admin key and writes it to a file only its user may read (mode 0600), and logs the file's path,
+ * never the key. With that key an operator makes the others ({@code POST /api-keys}).
+ */
+public final class FirstAdminKey extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirstAdminKey.class);
+
+    private final ApiKeyStore store;
+    private final Path file;
+
+    public FirstAdminKey(ApiKeyStore store, Path file) {
+        this.store = store;
+        this.file = file;
+    }
+
+    @Override
+    protected void doStart() throws SQLException, IOException {
+        Optional<ApiKey.Issued> made = store.createFirstAdmin();
+        if (made.isEmpty()) {
+            return;
+        }
+        write(made.get().key());
+        LOG.info("No API key existed: made admin key {} and wrote it to {} (readable by this user only)",
+                made.get().record().id(), file.toAbsolutePath());
+    }
+
+    /** Written beside the file, readable by this user only, then moved over it: never a moment with other modes. */
+    private void write(String key) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path written;
+        try {
+            written = Files.createTempFile(absolute.getParent(), ".admin-key", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            written = Files.createTempFile(absolute.getParent(), ".admin-key", ".tmp");
+        }
+        Files.writeString(written, key + "\n", StandardCharsets.US_ASCII);
+        Files.move(written, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
