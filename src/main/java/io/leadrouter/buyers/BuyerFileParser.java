@@ -28,6 +28,10 @@ import io.leadrouter.model.Money;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -184,6 +188,7 @@ public final class BuyerFileParser {
         }
 
         List<String> check() {
+            endpointUrl();
             secretHeaders();
             credentials();
             mapping();
@@ -200,6 +205,33 @@ public final class BuyerFileParser {
             // not a number, too large an integer, or negative: the schema has said so
             if (amount.isNumber() && (!amount.isIntegralNumber() || amount.canConvertToLong()) && amount.decimalValue().signum() >= 0) {
                 Money.problem(amount.decimalValue()).ifPresent(problem -> problems.add(field + ": " + problem));
+            }
+        }
+
+        /** Credentials go only where the file names their environment variable, never into the URL. */
+        private void endpointUrl() {
+            JsonNode url = document.path("endpoint").path("url");
+            if (!url.isTextual() || !url.textValue().matches("(?s)^(http|https)://.*")) {
+                return; // the schema has said so
+            }
+            URI uri;
+            try {
+                uri = new URI(url.textValue());
+            } catch (URISyntaxException e) {
+                problems.add("endpoint.url: not a valid URL: " + e.getReason());
+                return;
+            }
+            if (uri.getRawUserInfo() != null) {
+                problems.add("endpoint.url: must not carry credentials (user:password@); use credentials with env");
+            }
+            if (uri.getRawQuery() != null) {
+                for (String parameter : uri.getRawQuery().split("&")) {
+                    String name = URLDecoder.decode(parameter.split("=", 2)[0], StandardCharsets.UTF_8);
+                    if (SECRET_HEADER.matcher(name).find()) {
+                        problems.add("endpoint.url: query parameter " + name + " looks like a credential; it must not be"
+                                + " written in the file: use credentials with env (a header or a payload field)");
+                    }
+                }
             }
         }
 

@@ -7,19 +7,26 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 
 /**
  * Resolves Camel property placeholders in the text values of a buyer file, for example
  * {@code url: "{{leadrouter.sandbox.url}}/sandbox/accept"}, before the file is checked, so that the
  * checks see the values the buyer is built from. A placeholder that cannot be resolved is a
- * problem of its field, like any other.
+ * problem of its field, like any other; so is one that names anything but {@code leadrouter.sandbox.*}
+ * or the operator's own {@code buyer.*} properties.
  */
 public final class BuyerFilePlaceholders {
 
     /** Leaves every value as written (for files that must not depend on a router's properties). */
     public static final BuyerFilePlaceholders NONE = new BuyerFilePlaceholders(UnaryOperator.identity());
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]*)\\}\\}");
+    private static final Pattern ALLOWED = Pattern.compile("(leadrouter\\.sandbox|buyer)\\.[A-Za-z0-9_.-]+");
 
     private final UnaryOperator<String> resolver;
 
@@ -50,6 +57,21 @@ public final class BuyerFilePlaceholders {
         }
     }
 
+    /**
+     * The first placeholder that names anything but the sandbox's properties or the operator's own
+     * {@code buyer.*} ones: a buyer file must not be able to send the router's environment (a
+     * database password, a cloud token) to a buyer.
+     */
+    private static Optional<String> forbiddenPlaceholder(String text) {
+        Matcher placeholder = PLACEHOLDER.matcher(text);
+        while (placeholder.find()) {
+            if (!ALLOWED.matcher(placeholder.group(1)).matches()) {
+                return Optional.of(placeholder.group(1));
+            }
+        }
+        return text.replaceAll("\\{\\{[^{}]*\\}\\}", "").contains("{{") ? Optional.of(text) : Optional.empty();
+    }
+
     private JsonNode resolveNode(JsonNode value, String path, List<String> problems) {
         if (value instanceof ObjectNode object) {
             resolveObject(object, path, problems);
@@ -58,6 +80,12 @@ public final class BuyerFilePlaceholders {
                 array.set(i, resolveNode(array.get(i), path + "[" + i + "]", problems));
             }
         } else if (value.isTextual() && value.textValue().contains("{{")) {
+            Optional<String> forbidden = forbiddenPlaceholder(value.textValue());
+            if (forbidden.isPresent()) {
+                problems.add(path + ": placeholder {{" + forbidden.get() + "}} is not allowed: buyer files may name"
+                        + " leadrouter.sandbox.* and buyer.* properties only, never env:, sys: or other functions");
+                return value;
+            }
             try {
                 return TextNode.valueOf(resolver.apply(value.textValue()));
             } catch (IllegalArgumentException e) {

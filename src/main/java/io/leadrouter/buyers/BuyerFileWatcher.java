@@ -1,8 +1,11 @@
 package io.leadrouter.buyers;
 
 import io.leadrouter.model.Buyer;
+import io.leadrouter.support.AddressPolicy;
 import io.leadrouter.support.WebhookSignature;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,13 +40,17 @@ public final class BuyerFileWatcher {
     private final SecretResolver secrets;
     private final Map<Path, FileState> files = new HashMap<>();
 
+    private final AddressPolicy addresses;
+
+    /** @param addresses which addresses inside this network buyer URLs may reach */
     public BuyerFileWatcher(Path directory, BuyerFileParser parser, BuyerCatalog catalog, BuyerRouteInstaller routes,
-            SecretResolver secrets) {
+            SecretResolver secrets, AddressPolicy addresses) {
         this.directory = directory;
         this.parser = parser;
         this.catalog = catalog;
         this.routes = routes;
         this.secrets = secrets;
+        this.addresses = addresses;
     }
 
     public synchronized void scan() throws IOException {
@@ -74,6 +81,7 @@ public final class BuyerFileWatcher {
             Buyer buyer = parser.parse(file);
             checkUnique(buyer, file);
             checkSecrets(buyer, file);
+            checkAddress(buyer, file);
             Buyer previous = catalog.find(buyer.id()).orElse(null);
             if (previousId != null && !previousId.equals(buyer.id())) {
                 removeBuyer(previousId, file);
@@ -125,6 +133,28 @@ public final class BuyerFileWatcher {
         }
         if (!problems.isEmpty()) {
             throw new BuyerFileException(file, problems);
+        }
+    }
+
+    /**
+     * A URL whose host resolves inside this network is refused now (and its connections are refused
+     * again when made, see delivery's BuyerConnections). A name that does not resolve now is left to
+     * the connection: DNS may be away for a moment.
+     */
+    private void checkAddress(Buyer buyer, Path file) throws BuyerFileException {
+        String host = java.net.URI.create(buyer.endpoint().url()).getHost();
+        if (host == null) {
+            return;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                Optional<String> refusal = addresses.refusal(address);
+                if (refusal.isPresent()) {
+                    throw new BuyerFileException(file, java.util.List.of("endpoint.url: host " + host + " resolves to " + refusal.get()));
+                }
+            }
+        } catch (UnknownHostException e) {
+            LOG.warn("{}: host {} does not resolve now; deliveries will try it", name(file), host);
         }
     }
 

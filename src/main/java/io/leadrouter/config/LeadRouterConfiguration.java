@@ -8,6 +8,7 @@ import io.leadrouter.security.ApiKeyStore;
 import io.leadrouter.security.FailureThrottle;
 import io.leadrouter.security.FirstAdminKey;
 import io.leadrouter.security.KeyRing;
+import io.leadrouter.support.AddressPolicy;
 import io.leadrouter.support.HttpServerGuard;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
@@ -20,6 +21,7 @@ import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.delivery.AttemptEvents;
 import io.leadrouter.delivery.AttemptStart;
 import io.leadrouter.delivery.OutcomeClassifier;
+import io.leadrouter.delivery.BuyerConnections;
 import io.leadrouter.delivery.BuyerRequestFactory;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
@@ -50,14 +52,17 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
 import io.leadrouter.dev.SandboxBuyers;
 import io.leadrouter.support.Json;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,12 +104,21 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
             context.getRegistry().bind("secretResolver", SecretResolver.class, SecretResolver.fromEnvironment());
         }
 
-        bindComponents(context, settings, dataSource, brokers);
+        String sandbox = settings.text("leadrouter.sandbox.enabled");
+        boolean sandboxOn = sandbox.equals("true") || (sandbox.equals("auto") && embedded);
+        AddressPolicy buyerAddresses = AddressPolicy.allowing(settings.optionalText("leadrouter.buyers.allowed-networks").orElse(""));
+        if (sandboxOn) {
+            // the sample buyers post to the sandbox, on this machine
+            buyerAddresses = buyerAddresses.alsoAllowing(AddressPolicy.Network.parse(
+                    InetAddress.getByName(settings.text("leadrouter.sandbox.host")).getHostAddress()));
+        }
+        connectToBuyersThrough(context, settings, buyerAddresses);
+
+        bindComponents(context, settings, dataSource, brokers, buyerAddresses);
         // on a thread of its own while the context starts, so the first delivery finds the HTTP client warm
         context.addService(new HttpClientWarmUp(context), true, true);
 
-        String sandbox = settings.text("leadrouter.sandbox.enabled");
-        if (sandbox.equals("true") || (sandbox.equals("auto") && embedded)) {
+        if (sandboxOn) {
             SandboxBuyers buyers = new SandboxBuyers(new InetSocketAddress(
                     settings.text("leadrouter.sandbox.host"), settings.integer("leadrouter.sandbox.port")));
             context.addService(buyers, true, true);
@@ -112,9 +126,18 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         }
     }
 
+    /** One pool of connections for every buyer endpoint, http and https, refusing addresses inside this network. */
+    private static void connectToBuyersThrough(CamelContext context, Settings settings, AddressPolicy addresses) {
+        HttpClientConnectionManager pool = BuyerConnections.pool(addresses,
+                settings.integer("camel.component.http.max-total-connections"),
+                settings.integer("camel.component.http.connections-per-route"));
+        context.getComponent("http", HttpComponent.class).setClientConnectionManager(pool);
+        context.getComponent("https", HttpComponent.class).setClientConnectionManager(pool);
+    }
+
     /** The router's own parts, bound by the names the routes use. */
-    private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource, String brokers)
-            throws Exception {
+    private static void bindComponents(CamelContext context, Settings settings, DataSource dataSource, String brokers,
+            AddressPolicy buyerAddresses) throws Exception {
         Registry registry = context.getRegistry();
         ObjectMapper json = Json.MAPPER;
         Clock clock = Clock.systemUTC();
@@ -133,7 +156,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
                 new BuyerRouteInstaller(context, settings.integer("leadrouter.buyers.remove-grace-seconds"), LeadRoutingRoutes.NEXT_BUYER),
-                secrets);
+                secrets, buyerAddresses);
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ public final class HttpClientWarmUp extends ServiceSupport {
         context.getExecutorServiceManager().shutdownNow(thread);
     }
 
+    private static final String COMPONENT = "warm-up-http";
+
     /** The status the loopback server answered (200), or -1 when the warm-up failed (logged at DEBUG). */
     int warmUp() {
         long started = System.nanoTime();
@@ -62,8 +65,12 @@ public final class HttpClientWarmUp extends ServiceSupport {
                 }
             });
             server.start();
-            endpoint = context.getEndpoint(HttpEndpoints.uri(
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/warm-up", "POST", 2000, 5000));
+            // a camel-http component of its own: the buyers' one refuses the loopback (BuyerConnections)
+            if (context.hasComponent(COMPONENT) == null) {
+                context.addComponent(COMPONENT, new HttpComponent());
+            }
+            endpoint = context.getEndpoint(COMPONENT + HttpEndpoints.uri(
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/warm-up", "POST", 2000, 5000).substring("http".length()));
             Exchange answered = template.request(endpoint, exchange -> {
                 exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
                 exchange.getMessage().setBody("{\"warm_up\":true}");

@@ -87,6 +87,9 @@ public final class TransportFailureClassifier {
         if (t instanceof SSLException) {
             return failure(FailureReason.SSL_TLS_ERROR, "TLS error" + with(" with", target) + ": " + messageOrType(t));
         }
+        if (t instanceof BuyerAddressRefusedException) {
+            return failure(FailureReason.DNS_FAILURE, "not connected: " + t.getMessage());
+        }
         if (t instanceof UnknownHostException) {
             return failure(FailureReason.DNS_FAILURE, "host not found: " + hostName(endpoint, t));
         }

@@ -67,7 +67,7 @@ final class EventTable implements AutoCloseable {
 
     /**
      * The plan of every statement the routers ran at least {@code minCalls} times on this database (the
-     * hot path), from pg_stat_statements, each EXPLAINed as its generic plan on the tables as they are
+     * hot path and the periodic sweeps), from pg_stat_statements, each EXPLAINed as its generic plan on the tables as they are
      * now: one line per statement with its calls, mean time and the scans of its plan. A sequential scan
      * of leads or recipient_events is marked, since it grows with the tables.
      */

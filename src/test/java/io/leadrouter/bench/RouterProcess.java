@@ -53,6 +53,7 @@ final class RouterProcess implements AutoCloseable {
         properties.put("leadrouter.datasource.url", settings.jdbcUrl());
         properties.put("leadrouter.kafka.bootstrap-servers", settings.kafkaBootstrapServers());
         properties.put("leadrouter.buyers.dir", settings.buyersDir().toString());
+        properties.put("leadrouter.buyers.allowed-networks", "127.0.0.0/8"); // the stub buyer
         properties.put("leadrouter.sandbox.enabled", "false");
         properties.put("leadrouter.events.kafka-topic", settings.eventsTopic());
         properties.put("leadrouter.intake.kafka-topic", settings.leadsTopic());

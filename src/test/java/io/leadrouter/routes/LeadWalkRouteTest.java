@@ -8,6 +8,7 @@ import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.buyers.SecretResolver;
+import io.leadrouter.support.AddressPolicy;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.model.Lead;
@@ -91,7 +92,7 @@ class LeadWalkRouteTest extends ProjectRouteTestSupport {
                 route -> route.weaveById("complete-lead").replace().to(COMPLETED));
         context.start();
         buyerFiles = new BuyerFileWatcher(buyersFolder, BUYER_FILE_PARSER, catalog,
-                OneThreadBuyerRoutes.in(context), new SecretResolver(name -> null));
+                OneThreadBuyerRoutes.in(context), new SecretResolver(name -> null), AddressPolicy.allowing("127.0.0.0/8"));
     }
 
     @Test

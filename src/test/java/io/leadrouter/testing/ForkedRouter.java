@@ -42,6 +42,7 @@ public final class ForkedRouter implements AutoCloseable {
         properties.put("leadrouter.datasource.url", storage.jdbcUrl());
         properties.put("leadrouter.kafka.bootstrap-servers", SharedServices.get().kafkaBootstrapServers());
         properties.put("leadrouter.buyers.dir", storage.buyersDir().toString());
+        properties.put("leadrouter.buyers.allowed-networks", "127.0.0.0/8");
         properties.put("leadrouter.events.kafka-topic", storage.eventsTopic());
         properties.put("leadrouter.intake.kafka-topic", storage.leadsTopic());
         properties.put("leadrouter.sandbox.enabled", "false");

@@ -73,6 +73,8 @@ public final class RouterUnderTest implements AutoCloseable {
             properties.put("leadrouter.kafka.bootstrap-servers", services.kafkaBootstrapServers());
         }
         properties.put("leadrouter.buyers.dir", buyersDir.toString());
+        // the stub buyers listen on the loopback
+        properties.put("leadrouter.buyers.allowed-networks", "127.0.0.0/8");
         properties.put("leadrouter.api.admin-key-file", adminKeyFile.toString());
         properties.put("leadrouter.buyers.scan-interval-ms", "200");
         properties.put("leadrouter.buyers.remove-grace-seconds", "2");
