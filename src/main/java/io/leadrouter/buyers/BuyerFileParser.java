@@ -64,6 +64,9 @@ import javax.xml.xpath.XPathFactory;
 public final class BuyerFileParser {
 
     /** Header names that carry secrets; those go through credentials (env) instead. */
+    /** Far above any real buyer file (a few kilobytes). */
+    static final long MAX_FILE_BYTES = 262_144;
+
     private static final Pattern SECRET_HEADER =
             Pattern.compile("^(authorization|proxy-authorization|cookie)$|key|token|secret|password", Pattern.CASE_INSENSITIVE);
 
@@ -114,6 +117,16 @@ public final class BuyerFileParser {
             throw new BuyerFileException(file, List.of("cannot be read: is a directory"));
         }
         JsonNode root;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                // the YAML parser would take seconds to minutes to find out (it scans a long scalar again and again)
+                throw new BuyerFileException(file, List.of("is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                        + " a buyer file may have"));
+            }
+        } catch (IOException e) {
+            // not readable: reading it says so below
+        }
         try (InputStream in = Files.newInputStream(file); JsonParser parser = yaml.createParser(in)) {
             root = yaml.readTree(parser);
             JsonToken next = parser.nextToken();

@@ -37,6 +37,11 @@ public final class HttpServerGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerGuard.class);
 
+    /** Methods Vert.x refuses to decode a form body for (it throws instead of answering). */
+    private static final java.util.Set<io.vertx.core.http.HttpMethod> FORM_DECODING_NOT_ALLOWED = java.util.Set.of(
+            io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.HEAD, io.vertx.core.http.HttpMethod.OPTIONS,
+            io.vertx.core.http.HttpMethod.TRACE, io.vertx.core.http.HttpMethod.CONNECT);
+
     private final CamelContext context;
     private final long idleTimeoutMs;
     private final long requestReadTimeoutMs;
@@ -107,7 +112,19 @@ public final class HttpServerGuard {
                     + "; try again later");
             return;
         }
+        if (FORM_DECODING_NOT_ALLOWED.contains(request.method()) && isForm(request.getHeader("Content-Type"))) {
+            // Vert.x's body handler would start decoding a form a GET cannot carry, and fail with a 500
+            request.headers().remove("Content-Type");
+        }
         router.handle(request);
+    }
+
+    private static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.toLowerCase(java.util.Locale.ROOT).strip();
+        return type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded");
     }
 
     /** A request Vert.x could not decode (a head over its size limits, a malformed line): its status, in JSON, then close. */
