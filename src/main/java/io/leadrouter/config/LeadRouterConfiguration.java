@@ -10,6 +10,7 @@ import io.leadrouter.security.FirstAdminKey;
 import io.leadrouter.security.KeyRing;
 import io.leadrouter.support.AddressPolicy;
 import io.leadrouter.support.HttpServerGuard;
+import io.leadrouter.support.SilencedLoggers;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFilePlaceholders;
@@ -77,6 +78,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        SilencedLoggers.silence();
         Settings settings = new Settings(context);
         guardHttpServer(context, settings);
 

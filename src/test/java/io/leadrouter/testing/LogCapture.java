@@ -32,7 +32,11 @@ public final class LogCapture implements AutoCloseable {
 
     /** Every captured line, formatted, with the messages of attached exceptions. */
     public List<String> lines() {
-        return appender.list.stream().map(LogCapture::render).toList();
+        List<ILoggingEvent> events;
+        synchronized (appender) { // AppenderBase appends holding the appender's lock: copy under it while threads still log
+            events = new java.util.ArrayList<>(appender.list);
+        }
+        return events.stream().map(LogCapture::render).toList();
     }
 
     private static String render(ILoggingEvent event) {
