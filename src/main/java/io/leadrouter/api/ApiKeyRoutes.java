@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.ApiKey;
+import io.leadrouter.security.ApiKeyAudit;
+import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.ApiKeyStore;
 import io.leadrouter.security.KeyRing;
 import io.leadrouter.security.Role;
@@ -83,6 +85,7 @@ public final class ApiKeyRoutes extends RouteBuilder {
             return;
         }
         keyRing().reload();
+        audit().record(ApiAccess.caller(exchange).keyId(), "api_key.created", issued.record().id(), ApiKeyAudit.details(issued.record()));
         ObjectNode body = toJson(issued.record());
         body.put("key", issued.key());
         JsonResponses.respond(exchange, 201, body);
@@ -117,6 +120,7 @@ public final class ApiKeyRoutes extends RouteBuilder {
             return;
         }
         keyRing().reload();
+        audit().record(ApiAccess.caller(exchange).keyId(), "api_key.revoked", id, ApiKeyAudit.details(revoked.get()));
         JsonResponses.respond(exchange, 200, toJson(revoked.get()));
     }
 
@@ -135,6 +139,10 @@ public final class ApiKeyRoutes extends RouteBuilder {
 
     private ApiKeyStore store() {
         return getContext().getRegistry().lookupByNameAndType("apiKeyStore", ApiKeyStore.class);
+    }
+
+    private AuditLog audit() {
+        return getContext().getRegistry().lookupByNameAndType("auditLog", AuditLog.class);
     }
 
     private KeyRing keyRing() {

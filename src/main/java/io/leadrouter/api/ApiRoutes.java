@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.security.ApiAccess;
+import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.Caller;
 import io.leadrouter.security.Role;
 import io.leadrouter.model.Buyer;
@@ -83,6 +84,12 @@ public final class ApiRoutes extends RouteBuilder {
                     .security(ApiAccess.SCHEME, "read")
                     .to("direct:api-buyers");
 
+        rest("/audit-log").tag("audit")
+                .get().id("api-audit-log").routeId("api-audit-log")
+                    .description("Who changed what, newest first: buyer files, API keys, replays (at most 500; ?limit=N for fewer)")
+                    .security(ApiAccess.SCHEME, "admin")
+                    .to("direct:api-audit-log");
+
         // each direct route is inlined into its REST operation's route (camel.rest.inline-routes),
         // its route configuration (the API's error answers) with it
         from("direct:intake-http").routeConfigurationId(ApiErrors.ID)
@@ -93,6 +100,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(e -> JsonResponses.respond(e, 200, lookup(DeadLetters.class, "deadLetters").listPending())).id("list-dead-letters");
         from("direct:api-dead-letter-replay").routeConfigurationId(ApiErrors.ID)
                 .process(this::replay).id("replay-dead-letter");
+        from("direct:api-audit-log").routeConfigurationId(ApiErrors.ID)
+                .process(this::auditLog).id("list-audit-log");
         from("direct:api-buyers").routeConfigurationId(ApiErrors.ID)
                 .process(this::buyers).id("list-buyers");
     }
@@ -127,14 +136,35 @@ public final class ApiRoutes extends RouteBuilder {
         }
         DeadLetterReplay.Result result = lookup(DeadLetterReplay.class, "deadLetterReplay").replay(deadLetterId);
         switch (result) {
-            case STARTED -> JsonResponses.respond(exchange, 202,
-                    json.createObjectNode().put("dead_letter_id", deadLetterId).put("status", "replaying"));
+            case STARTED -> {
+                lookup(AuditLog.class, "auditLog").record(ApiAccess.caller(exchange).keyId(), "dead_letter.replayed",
+                        "dead_letter:" + deadLetterId, json.createObjectNode());
+                JsonResponses.respond(exchange, 202,
+                        json.createObjectNode().put("dead_letter_id", deadLetterId).put("status", "replaying"));
+            }
             case NOT_FOUND -> JsonResponses.error(exchange, 404, "no pending dead letter " + deadLetterId);
             case BUYER_GONE -> JsonResponses.error(exchange, 409,
                     "dead letter " + deadLetterId + " cannot be replayed: its buyer is no longer configured");
             case SOLD -> JsonResponses.error(exchange, 409,
                     "dead letter " + deadLetterId + " cannot be replayed: the lead was sold, and this buyer may not have it now");
         }
+    }
+
+    private void auditLog(Exchange exchange) throws Exception {
+        String limit = exchange.getMessage().getHeader("limit", String.class);
+        int n = 500;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 500) {
+                JsonResponses.error(exchange, 400, "limit must be a whole number from 1 to 500");
+                return;
+            }
+        }
+        JsonResponses.respond(exchange, 200, json.createObjectNode().set("entries", lookup(AuditLog.class, "auditLog").recent(n)));
     }
 
     private void buyers(Exchange exchange) {

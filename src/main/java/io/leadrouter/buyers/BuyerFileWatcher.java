@@ -41,16 +41,21 @@ public final class BuyerFileWatcher {
     private final Map<Path, FileState> files = new HashMap<>();
 
     private final AddressPolicy addresses;
+    private final BuyerFileChanges changes;
 
-    /** @param addresses which addresses inside this network buyer URLs may reach */
+    /**
+     * @param addresses which addresses inside this network buyer URLs may reach
+     * @param changes   told of every file that took effect (the audit log)
+     */
     public BuyerFileWatcher(Path directory, BuyerFileParser parser, BuyerCatalog catalog, BuyerRouteInstaller routes,
-            SecretResolver secrets, AddressPolicy addresses) {
+            SecretResolver secrets, AddressPolicy addresses, BuyerFileChanges changes) {
         this.directory = directory;
         this.parser = parser;
         this.catalog = catalog;
         this.routes = routes;
         this.secrets = secrets;
         this.addresses = addresses;
+        this.changes = changes;
     }
 
     public synchronized void scan() throws IOException {
@@ -89,6 +94,7 @@ public final class BuyerFileWatcher {
             routes.install(buyer, previous);
             catalog.put(buyer);
             files.put(file, new FileState(hash, buyer.id(), null));
+            changes.changed(file, hash, previous, buyer);
             LOG.info("Buyer {} ({}) {} from {}", buyer.id(), buyer.name(), previous == null ? "added" : "updated", name(file));
         } catch (BuyerFileException e) {
             files.put(file, new FileState(hash, previousId, e.getMessage()));
@@ -160,8 +166,12 @@ public final class BuyerFileWatcher {
 
     private void removeBuyer(String buyerId, Path file) {
         try {
+            Buyer removed = catalog.find(buyerId).orElse(null);
             catalog.remove(buyerId);
             routes.remove(buyerId);
+            if (removed != null) {
+                changes.changed(file, null, removed, null);
+            }
             LOG.info("Buyer {} removed ({} is gone or now declares another buyer)", buyerId, name(file));
             // a file refused while this id was taken (a renamed buyer file) is tried again, now that the id is free
             files.replaceAll((path, state) -> state.problem() == null ? state : new FileState("", state.buyerId(), state.problem()));

@@ -3,6 +3,7 @@ package io.leadrouter.config;
 import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.security.ApiAccess;
+import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.ApiKeyAuthentication;
 import io.leadrouter.security.ApiKeyStore;
 import io.leadrouter.security.FailureThrottle;
@@ -158,7 +159,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
                 new BuyerRouteInstaller(context, settings.integer("leadrouter.buyers.remove-grace-seconds"), LeadRoutingRoutes.NEXT_BUYER),
-                secrets, buyerAddresses);
+                secrets, buyerAddresses, registry.lookupByNameAndType("auditLog", AuditLog.class));
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
@@ -204,7 +205,9 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
     private static void guardApi(CamelContext context, Settings settings, DataSource dataSource) throws Exception {
         ApiKeyStore keys = new ApiKeyStore(dataSource);
         context.getRegistry().bind("apiKeyStore", keys);
-        context.addService(new FirstAdminKey(keys, Path.of(settings.text("leadrouter.api.admin-key-file"))), true, true);
+        AuditLog audit = new AuditLog(dataSource);
+        context.getRegistry().bind("auditLog", audit);
+        context.addService(new FirstAdminKey(keys, Path.of(settings.text("leadrouter.api.admin-key-file")), audit), true, true);
         KeyRing keyRing = new KeyRing(dataSource, keys);
         context.addService(keyRing, true, true);
         context.getRegistry().bind("keyRing", keyRing);

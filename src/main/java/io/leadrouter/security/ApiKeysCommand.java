@@ -33,11 +33,13 @@ public final class ApiKeysCommand {
             + "[--recipient RECIPIENT_ID] | revoke <key id>";
 
     private final ApiKeyStore store;
+    private final AuditLog audit;
     private final PrintStream out;
     private final PrintStream err;
 
-    ApiKeysCommand(ApiKeyStore store, PrintStream out, PrintStream err) {
+    ApiKeysCommand(ApiKeyStore store, AuditLog audit, PrintStream out, PrintStream err) {
         this.store = store;
+        this.audit = audit;
         this.out = out;
         this.err = err;
     }
@@ -55,7 +57,7 @@ public final class ApiKeysCommand {
                 : url);
         database.setUser(orDefault(settings.apply("leadrouter.datasource.username"), "postgres"));
         database.setPassword(orDefault(System.getenv("LEADROUTER_DB_PASSWORD"), ""));
-        return new ApiKeysCommand(new ApiKeyStore(database), out, err).run(args);
+        return new ApiKeysCommand(new ApiKeyStore(database), new AuditLog(database), out, err).run(args);
     }
 
     int run(String... args) {
@@ -92,6 +94,7 @@ public final class ApiKeysCommand {
 
     private int create(Role role, String recipientId, String name) throws SQLException {
         ApiKey.Issued issued = store.create(role, recipientId, name);
+        audit.record(AuditLog.COMMAND_LINE, "api_key.created", issued.record().id(), ApiKeyAudit.details(issued.record()));
         err.println("made " + issued.record().role().id() + " key " + issued.record().id() + "; the key is shown this once:");
         out.println(issued.key());
         return 0;
@@ -103,6 +106,7 @@ public final class ApiKeysCommand {
             err.println("no key in force with id " + id);
             return 1;
         }
+        audit.record(AuditLog.COMMAND_LINE, "api_key.revoked", id, ApiKeyAudit.details(revoked.get()));
         out.println("revoked " + id);
         return 0;
     }

@@ -23,10 +23,12 @@ public final class FirstAdminKey extends ServiceSupport {
 
     private final ApiKeyStore store;
     private final Path file;
+    private final AuditLog audit;
 
-    public FirstAdminKey(ApiKeyStore store, Path file) {
+    public FirstAdminKey(ApiKeyStore store, Path file, AuditLog audit) {
         this.store = store;
         this.file = file;
+        this.audit = audit;
     }
 
     @Override
@@ -36,6 +38,8 @@ public final class FirstAdminKey extends ServiceSupport {
             return;
         }
         write(made.get().key());
+        audit.record(AuditLog.ROUTER_START, "api_key.created", made.get().record().id(),
+                ApiKeyAudit.details(made.get().record()).put("file", file.toAbsolutePath().toString()));
         LOG.info("No API key existed: made admin key {} and wrote it to {} (readable by this user only)",
                 made.get().record().id(), file.toAbsolutePath());
     }

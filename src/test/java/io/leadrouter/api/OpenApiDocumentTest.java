@@ -31,7 +31,8 @@ class OpenApiDocumentTest {
             "get /buyers", "api-buyers",
             "get /api-keys", "api-keys-list",
             "post /api-keys", "api-keys-create",
-            "delete /api-keys/{id}", "api-keys-revoke");
+            "delete /api-keys/{id}", "api-keys-revoke",
+            "get /audit-log", "api-audit-log");
 
     private static RouterUnderTest router;
 

@@ -7,6 +7,7 @@ import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
+import io.leadrouter.buyers.BuyerFileChanges;
 import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.support.AddressPolicy;
 import io.leadrouter.delivery.ExchangeKeys;
@@ -92,7 +93,8 @@ class LeadWalkRouteTest extends ProjectRouteTestSupport {
                 route -> route.weaveById("complete-lead").replace().to(COMPLETED));
         context.start();
         buyerFiles = new BuyerFileWatcher(buyersFolder, BUYER_FILE_PARSER, catalog,
-                OneThreadBuyerRoutes.in(context), new SecretResolver(name -> null), AddressPolicy.allowing("127.0.0.0/8"));
+                OneThreadBuyerRoutes.in(context), new SecretResolver(name -> null), AddressPolicy.allowing("127.0.0.0/8"),
+                BuyerFileChanges.NONE);
     }
 
     @Test

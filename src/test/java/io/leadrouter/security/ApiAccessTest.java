@@ -45,7 +45,8 @@ class ApiAccessTest {
             "api-buyers", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN),
             "api-keys-list", EnumSet.of(Role.ADMIN),
             "api-keys-create", EnumSet.of(Role.ADMIN),
-            "api-keys-revoke", EnumSet.of(Role.ADMIN));
+            "api-keys-revoke", EnumSet.of(Role.ADMIN),
+            "api-audit-log", EnumSet.of(Role.ADMIN));
 
     private static final String BUYER_A = "rcp_accessA";
     private static final String BUYER_B = "rcp_accessB";
@@ -240,6 +241,7 @@ class ApiAccessTest {
             case "api-keys-list" -> router.call("GET", "/api-keys", key, null, null);
             case "api-keys-create" -> router.call("POST", "/api-keys", key, "application/json", "{\"role\":\"ingest\"}");
             case "api-keys-revoke" -> router.call("DELETE", "/api-keys/key_nothing", key, null, null);
+            case "api-audit-log" -> router.call("GET", "/audit-log", key, null, null);
             default -> throw new AssertionError("no request for " + operation);
         };
     }
