@@ -14,6 +14,7 @@ import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpEndpoints;
 import io.leadrouter.events.EventJson;
+import io.leadrouter.events.EventSeals;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.support.JsonResponses;
 import io.leadrouter.intake.LeadIds;
@@ -84,6 +85,11 @@ public final class ApiRoutes extends RouteBuilder {
                     .security(ApiAccess.SCHEME, "read")
                     .to("direct:api-buyers");
 
+        rest("/audit/verify").tag("audit")
+                .get().id("api-audit-verify").routeId("api-audit-verify")
+                    .description("Recomputes the seal over every event: intact, or the first event not as it was sealed")
+                    .security(ApiAccess.SCHEME, "admin")
+                    .to("direct:api-audit-verify");
         rest("/audit-log").tag("audit")
                 .get().id("api-audit-log").routeId("api-audit-log")
                     .description("Who changed what, newest first: buyer files, API keys, replays (at most 500; ?limit=N for fewer)")
@@ -100,6 +106,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(e -> JsonResponses.respond(e, 200, lookup(DeadLetters.class, "deadLetters").listPending())).id("list-dead-letters");
         from("direct:api-dead-letter-replay").routeConfigurationId(ApiErrors.ID)
                 .process(this::replay).id("replay-dead-letter");
+        from("direct:api-audit-verify").routeConfigurationId(ApiErrors.ID)
+                .process(this::verifyEvents).id("verify-events");
         from("direct:api-audit-log").routeConfigurationId(ApiErrors.ID)
                 .process(this::auditLog).id("list-audit-log");
         from("direct:api-buyers").routeConfigurationId(ApiErrors.ID)
@@ -148,6 +156,13 @@ public final class ApiRoutes extends RouteBuilder {
             case SOLD -> JsonResponses.error(exchange, 409,
                     "dead letter " + deadLetterId + " cannot be replayed: the lead was sold, and this buyer may not have it now");
         }
+    }
+
+    private void verifyEvents(Exchange exchange) throws Exception {
+        EventSeals.Report report = lookup(EventSeals.class, "eventSeals").verify();
+        JsonResponses.respond(exchange, 200, json.createObjectNode().put("intact", report.intact())
+                .put("checkpoints", report.checkpoints()).put("events_sealed", report.eventsSealed())
+                .put("events_not_yet_sealed", report.eventsNotYetSealed()).put("first_problem", report.firstProblem()));
     }
 
     private void auditLog(Exchange exchange) throws Exception {

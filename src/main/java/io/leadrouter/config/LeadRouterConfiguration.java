@@ -30,6 +30,7 @@ import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpClientWarmUp;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.events.EventEmitter;
+import io.leadrouter.events.EventSeals;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.events.EventWriter;
 import io.leadrouter.events.FirehoseRelay;
@@ -175,6 +176,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         EventEmitter emitter = new EventEmitter(eventWriter);
         RecipientEvents events = new RecipientEvents(json, clock);
         registry.bind("eventStore", eventStore);
+        registry.bind("eventSeals", new EventSeals(dataSource));
 
         LeadStore leads = new LeadStore(dataSource, json, presence.instanceId());
         LeadInserts inserts = new LeadInserts(context, leads, settings.integer("leadrouter.intake.max-batch"));

@@ -32,7 +32,8 @@ class OpenApiDocumentTest {
             "get /api-keys", "api-keys-list",
             "post /api-keys", "api-keys-create",
             "delete /api-keys/{id}", "api-keys-revoke",
-            "get /audit-log", "api-audit-log");
+            "get /audit-log", "api-audit-log",
+            "get /audit/verify", "api-audit-verify");
 
     private static RouterUnderTest router;
 

@@ -46,7 +46,8 @@ class ApiAccessTest {
             "api-keys-list", EnumSet.of(Role.ADMIN),
             "api-keys-create", EnumSet.of(Role.ADMIN),
             "api-keys-revoke", EnumSet.of(Role.ADMIN),
-            "api-audit-log", EnumSet.of(Role.ADMIN));
+            "api-audit-log", EnumSet.of(Role.ADMIN),
+            "api-audit-verify", EnumSet.of(Role.ADMIN));
 
     private static final String BUYER_A = "rcp_accessA";
     private static final String BUYER_B = "rcp_accessB";
@@ -242,6 +243,7 @@ class ApiAccessTest {
             case "api-keys-create" -> router.call("POST", "/api-keys", key, "application/json", "{\"role\":\"ingest\"}");
             case "api-keys-revoke" -> router.call("DELETE", "/api-keys/key_nothing", key, null, null);
             case "api-audit-log" -> router.call("GET", "/audit-log", key, null, null);
+            case "api-audit-verify" -> router.call("GET", "/audit/verify", key, null, null);
             default -> throw new AssertionError("no request for " + operation);
         };
     }

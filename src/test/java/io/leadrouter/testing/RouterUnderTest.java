@@ -84,6 +84,7 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.sandbox.enabled", "false");
         properties.put("leadrouter.recovery.delay-ms", "500");
         properties.put("leadrouter.recovery.period-ms", "500");
+        properties.put("leadrouter.events.seal-period-ms", "300");
         properties.putAll(builder.properties);
 
         main = new Main(LeadRouterApp.class);
