@@ -1,16 +1,14 @@
 package io.leadrouter.security;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.leadrouter.support.CommandLineDatabase;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.UnaryOperator;
-import org.postgresql.ds.PGSimpleDataSource;
+import javax.sql.DataSource;
 
 /**
  * API keys from the command line, for whoever runs the router (the same database settings as the
@@ -45,18 +43,12 @@ public final class ApiKeysCommand {
     }
 
     public static void main(String... args) {
-        System.exit(run(args, ApiKeysCommand::setting, System.out, System.err));
+        System.exit(run(args, CommandLineDatabase::setting, System.out, System.err));
     }
 
     /** Runs one command against the database the settings name; answers the exit code. */
     static int run(String[] args, UnaryOperator<String> settings, PrintStream out, PrintStream err) {
-        PGSimpleDataSource database = new PGSimpleDataSource();
-        String url = settings.apply("leadrouter.datasource.url");
-        database.setUrl(url == null || url.isBlank()
-                ? "jdbc:postgresql://127.0.0.1:" + orDefault(settings.apply("leadrouter.embedded.postgres.port"), "15432") + "/postgres"
-                : url);
-        database.setUser(orDefault(settings.apply("leadrouter.datasource.username"), "postgres"));
-        database.setPassword(orDefault(System.getenv("LEADROUTER_DB_PASSWORD"), ""));
+        DataSource database = CommandLineDatabase.of(settings);
         return new ApiKeysCommand(new ApiKeyStore(database), new AuditLog(database), out, err).run(args);
     }
 
@@ -121,30 +113,6 @@ public final class ApiKeysCommand {
             throw new IllegalArgumentException(name + " needs a value");
         }
         return args[at + 1];
-    }
-
-    /** A setting as the router reads it: a system property, the environment variable of its name, application.properties. */
-    private static String setting(String key) {
-        String value = System.getProperty(key);
-        if (value == null) {
-            value = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
-        }
-        if (value == null) {
-            Properties defaults = new Properties();
-            try (InputStream in = ApiKeysCommand.class.getResourceAsStream("/application.properties")) {
-                if (in != null) {
-                    defaults.load(in);
-                }
-            } catch (IOException e) {
-                // no defaults: the embedded database's
-            }
-            value = defaults.getProperty(key);
-        }
-        return value;
-    }
-
-    private static String orDefault(String value, String otherwise) {
-        return value == null || value.isBlank() ? otherwise : value;
     }
 
     private static String dash(Object value) {

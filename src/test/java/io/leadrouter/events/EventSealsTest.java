@@ -59,6 +59,8 @@ class EventSealsTest {
         assertTrue(report.path("intact").asBoolean(), report.toString());
         assertTrue(report.path("checkpoints").asInt() >= 1, report.toString());
         assertTrue(report.path("first_problem").isNull(), report.toString());
+        assertEquals(0, command().exit(), "the verify command agrees");
+        assertTrue(command().out().startsWith("intact: "), command().out());
     }
 
     @Test
@@ -71,6 +73,9 @@ class EventSealsTest {
         assertFalse(report.path("intact").asBoolean(), report.toString());
         assertTrue(report.path("first_problem").asText().startsWith("event seq " + seq + " (event_id "), report.toString());
         assertTrue(report.path("first_problem").asText().contains(") was changed (checkpoint "), report.toString());
+        Run command = command();
+        assertEquals(3, command.exit(), command.out());
+        assertEquals("NOT intact: " + report.path("first_problem").asText(), command.out().trim());
     }
 
     @Test
@@ -106,6 +111,17 @@ class EventSealsTest {
                 assertTrue(refused.getMessage().contains("event_checkpoints is append-only"), refused.getMessage());
             }
         }
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private Run command() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.util.Map<String, String> settings = java.util.Map.of("leadrouter.datasource.url", router.jdbcUrl());
+        int exit = VerifyEventsCommand.run(settings::get, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                System.err);
+        return new Run(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private JsonNode verify() {
