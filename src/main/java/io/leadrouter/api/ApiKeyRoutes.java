@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.ApiKey;
 import io.leadrouter.security.ApiKeyAudit;
+import io.leadrouter.security.ApiKeySecrets;
 import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.ApiKeyStore;
 import io.leadrouter.security.KeyRing;
@@ -114,7 +115,8 @@ public final class ApiKeyRoutes extends RouteBuilder {
 
     private void revoke(Exchange exchange) throws Exception {
         String id = exchange.getMessage().getHeader("id", String.class);
-        Optional<ApiKey> revoked = store().revoke(id);
+        // only text shaped like a key id goes to the database (a NUL in it would fail the query, not find nothing)
+        Optional<ApiKey> revoked = ApiKeySecrets.isKeyId(id) ? store().revoke(id) : Optional.empty();
         if (revoked.isEmpty()) {
             JsonResponses.error(exchange, 404, "no key in force with id " + id);
             return;

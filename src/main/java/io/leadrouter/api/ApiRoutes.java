@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
+import io.leadrouter.security.ComplianceRecords;
 import io.leadrouter.security.Caller;
 import io.leadrouter.security.Role;
 import io.leadrouter.model.Buyer;
@@ -66,6 +67,12 @@ public final class ApiRoutes extends RouteBuilder {
                     .responseMessage().code(415).message("not a JSON content type").endResponseMessage()
                     .responseMessage().code(503).message("the lead store is unavailable, or the router is starting or stopping").endResponseMessage()
                     .to("direct:intake-http")
+                .get("/{leadId}/compliance").id("api-lead-compliance").routeId("api-lead-compliance")
+                    .description("The lead's compliance record: consent evidence, and for each buyer that took it when, its confirmation"
+                            + " and the price, each tied to the events' seal (a buyer key: its own deliveries only)")
+                    .security(ApiAccess.SCHEME, "read,buyer")
+                    .responseMessage().code(404).message("no such lead").endResponseMessage()
+                    .to("direct:api-lead-compliance")
                 .get("/{leadId}/events").id("api-lead-events").routeId("api-lead-events").description("The lead's events, oldest first (a buyer key: its own buyer's only)")
                     .security(ApiAccess.SCHEME, "read,buyer")
                     .responseMessage().code(404).message("no such lead").endResponseMessage()
@@ -106,6 +113,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(e -> JsonResponses.respond(e, 200, lookup(DeadLetters.class, "deadLetters").listPending())).id("list-dead-letters");
         from("direct:api-dead-letter-replay").routeConfigurationId(ApiErrors.ID)
                 .process(this::replay).id("replay-dead-letter");
+        from("direct:api-lead-compliance").routeConfigurationId(ApiErrors.ID)
+                .process(this::compliance).id("read-lead-compliance");
         from("direct:api-audit-verify").routeConfigurationId(ApiErrors.ID)
                 .process(this::verifyEvents).id("verify-events");
         from("direct:api-audit-log").routeConfigurationId(ApiErrors.ID)
@@ -155,6 +164,17 @@ public final class ApiRoutes extends RouteBuilder {
                     "dead letter " + deadLetterId + " cannot be replayed: its buyer is no longer configured");
             case SOLD -> JsonResponses.error(exchange, 409,
                     "dead letter " + deadLetterId + " cannot be replayed: the lead was sold, and this buyer may not have it now");
+        }
+    }
+
+    private void compliance(Exchange exchange) throws Exception {
+        String leadId = exchange.getMessage().getHeader("leadId", String.class);
+        Optional<ObjectNode> record = LeadIds.isValid(leadId)
+                ? lookup(ComplianceRecords.class, "complianceRecords").of(leadId, ApiAccess.caller(exchange)) : Optional.empty();
+        if (record.isEmpty()) {
+            JsonResponses.error(exchange, 404, "no lead " + leadId);
+        } else {
+            JsonResponses.respond(exchange, 200, record.get());
         }
     }
 

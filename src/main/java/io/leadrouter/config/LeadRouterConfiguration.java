@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
+import io.leadrouter.security.ComplianceRecords;
 import io.leadrouter.security.ApiKeyAuthentication;
 import io.leadrouter.security.ApiKeyStore;
 import io.leadrouter.security.FailureThrottle;
@@ -50,6 +51,7 @@ import io.leadrouter.routing.OrphanedLeads;
 import io.leadrouter.routing.LeadWalk;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
 import java.time.Duration;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
@@ -209,6 +211,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("apiKeyStore", keys);
         AuditLog audit = new AuditLog(dataSource);
         context.getRegistry().bind("auditLog", audit);
+        context.getRegistry().bind("complianceRecords", new ComplianceRecords(dataSource,
+                List.of(settings.text("leadrouter.compliance.consent-fields").split("\\s*,\\s*"))));
         context.addService(new FirstAdminKey(keys, Path.of(settings.text("leadrouter.api.admin-key-file")), audit), true, true);
         KeyRing keyRing = new KeyRing(dataSource, keys);
         context.addService(keyRing, true, true);

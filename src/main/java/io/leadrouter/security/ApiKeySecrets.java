@@ -38,6 +38,12 @@ public final class ApiKeySecrets {
         return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
     }
 
+    /** Whether the text is shaped like a key's id ({@code key_} and its prefix). */
+    public static boolean isKeyId(String text) {
+        return text != null && text.length() == 4 + PREFIX_LENGTH && text.startsWith("key_")
+                && text.substring(4).chars().allMatch(c -> ALPHABET.indexOf(c) >= 0);
+    }
+
     public static byte[] sha256(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.US_ASCII));

@@ -23,17 +23,18 @@ import org.junit.jupiter.api.Test;
 class OpenApiDocumentTest {
 
     /** Each operation of the API, as the OpenAPI document names it, and the route that answers it. */
-    private static final Map<String, String> OPERATIONS = Map.of(
-            "post /leads", "intake-http",
-            "get /leads/{leadId}/events", "api-lead-events",
-            "get /dead-letters", "api-dead-letters",
-            "post /dead-letters/{id}/replay", "api-dead-letter-replay",
-            "get /buyers", "api-buyers",
-            "get /api-keys", "api-keys-list",
-            "post /api-keys", "api-keys-create",
-            "delete /api-keys/{id}", "api-keys-revoke",
-            "get /audit-log", "api-audit-log",
-            "get /audit/verify", "api-audit-verify");
+    private static final Map<String, String> OPERATIONS = Map.ofEntries(
+            Map.entry("post /leads", "intake-http"),
+            Map.entry("get /leads/{leadId}/events", "api-lead-events"),
+            Map.entry("get /dead-letters", "api-dead-letters"),
+            Map.entry("post /dead-letters/{id}/replay", "api-dead-letter-replay"),
+            Map.entry("get /buyers", "api-buyers"),
+            Map.entry("get /api-keys", "api-keys-list"),
+            Map.entry("post /api-keys", "api-keys-create"),
+            Map.entry("delete /api-keys/{id}", "api-keys-revoke"),
+            Map.entry("get /audit-log", "api-audit-log"),
+            Map.entry("get /audit/verify", "api-audit-verify"),
+            Map.entry("get /leads/{leadId}/compliance", "api-lead-compliance"));
 
     private static RouterUnderTest router;
 

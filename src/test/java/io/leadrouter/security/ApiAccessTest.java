@@ -37,17 +37,18 @@ import org.junit.jupiter.api.Test;
 class ApiAccessTest {
 
     /** The roles whose keys may call each operation (admin keys may call every one). */
-    private static final Map<String, Set<Role>> POLICY = Map.of(
-            "intake-http", EnumSet.of(Role.INGEST, Role.ADMIN),
-            "api-lead-events", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN),
-            "api-dead-letters", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN),
-            "api-dead-letter-replay", EnumSet.of(Role.OPERATE, Role.ADMIN),
-            "api-buyers", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN),
-            "api-keys-list", EnumSet.of(Role.ADMIN),
-            "api-keys-create", EnumSet.of(Role.ADMIN),
-            "api-keys-revoke", EnumSet.of(Role.ADMIN),
-            "api-audit-log", EnumSet.of(Role.ADMIN),
-            "api-audit-verify", EnumSet.of(Role.ADMIN));
+    private static final Map<String, Set<Role>> POLICY = Map.ofEntries(
+            Map.entry("intake-http", EnumSet.of(Role.INGEST, Role.ADMIN)),
+            Map.entry("api-lead-events", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)),
+            Map.entry("api-dead-letters", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-dead-letter-replay", EnumSet.of(Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-buyers", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-keys-list", EnumSet.of(Role.ADMIN)),
+            Map.entry("api-keys-create", EnumSet.of(Role.ADMIN)),
+            Map.entry("api-keys-revoke", EnumSet.of(Role.ADMIN)),
+            Map.entry("api-audit-log", EnumSet.of(Role.ADMIN)),
+            Map.entry("api-audit-verify", EnumSet.of(Role.ADMIN)),
+            Map.entry("api-lead-compliance", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)));
 
     private static final String BUYER_A = "rcp_accessA";
     private static final String BUYER_B = "rcp_accessB";
@@ -244,6 +245,7 @@ class ApiAccessTest {
             case "api-keys-revoke" -> router.call("DELETE", "/api-keys/key_nothing", key, null, null);
             case "api-audit-log" -> router.call("GET", "/audit-log", key, null, null);
             case "api-audit-verify" -> router.call("GET", "/audit/verify", key, null, null);
+            case "api-lead-compliance" -> router.call("GET", "/leads/" + leadId + "/compliance", key, null, null);
             default -> throw new AssertionError("no request for " + operation);
         };
     }
