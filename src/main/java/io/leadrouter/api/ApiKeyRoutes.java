@@ -106,11 +106,20 @@ public final class ApiKeyRoutes extends RouteBuilder {
         if (name != null && !name.isNull() && (!name.isTextual() || name.asText().length() > 200)) {
             return Optional.of("\"name\" must be text of at most 200 characters");
         }
+        if (hasNul(name) || hasNul(request.get("recipient_id"))) {
+            return Optional.of("\"name\" and \"recipient_id\" must not contain the NUL character (\\u0000)");
+        }
         JsonNode recipient = request.get("recipient_id");
-        if (recipient != null && !recipient.isNull() && (!recipient.isTextual() || recipient.asText().isBlank() || recipient.asText().length() > 200)) {
+        if (recipient != null && !recipient.isNull() && (!recipient.isTextual() || recipient.asText().isBlank()
+                || recipient.asText().length() > 200)) {
             return Optional.of("\"recipient_id\" must be a buyer's id (text of at most 200 characters)");
         }
         return Optional.empty();
+    }
+
+    /** PostgreSQL stores no NUL in text: such a request is refused here, not by the database. */
+    private static boolean hasNul(JsonNode text) {
+        return text != null && text.isTextual() && text.asText().indexOf('\u0000') >= 0;
     }
 
     private void revoke(Exchange exchange) throws Exception {

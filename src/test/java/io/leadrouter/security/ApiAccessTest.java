@@ -214,7 +214,9 @@ class ApiAccessTest {
                 "{\"role\":\"root\"}", "no role 'root': roles are ingest, read, operate, admin, buyer",
                 "{\"role\":\"buyer\"}", "a buyer key needs the recipient_id of its buyer",
                 "{\"role\":\"read\",\"recipient_id\":\"rcp_x\"}", "recipient_id is only for buyer keys, not read",
-                "{\"role\":\"read\",\"name\":7}", "\"name\" must be text of at most 200 characters");
+                "{\"role\":\"read\",\"name\":7}", "\"name\" must be text of at most 200 characters",
+                "{\"role\":\"read\",\"name\":\"a\\u0000b\"}", "\"name\" and \"recipient_id\" must not contain the NUL character",
+                "{\"role\":\"buyer\",\"recipient_id\":\"rcp\\u0000\"}", "\"name\" and \"recipient_id\" must not contain the NUL character");
         long before = router.count("select count(*) from api_keys");
         refused.forEach((body, problem) -> {
             HttpResponse<String> answer = router.post("/api-keys", "application/json", body);
