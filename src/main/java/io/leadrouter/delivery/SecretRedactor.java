@@ -3,7 +3,6 @@ package io.leadrouter.delivery;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -60,9 +59,7 @@ public final class SecretRedactor {
                 forms.add(alignedBase64(encoder, bytes, shift));
             }
         }
-        List<String> ordered = new ArrayList<>();
-        forms.stream().filter(f -> f.length() >= MIN_LENGTH).sorted((a, b) -> b.length() - a.length()).forEach(ordered::add);
-        return ordered;
+        return forms.stream().filter(f -> f.length() >= MIN_LENGTH).sorted((a, b) -> b.length() - a.length()).toList();
     }
 
     /**

@@ -25,7 +25,7 @@ import org.apache.camel.model.rest.VerbDefinition;
 public final class ApiAccess implements Processor {
 
     /** The exchange property that holds the request's {@link Caller} once access was granted. */
-    public static final String CALLER = "leadrouter.caller";
+    private static final String CALLER = "leadrouter.caller";
     /** The security scheme the operations name their roles under. */
     public static final String SCHEME = "api_key";
 

@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class AddressPolicy {
 
     /** A network in CIDR notation, e.g. {@code 10.1.0.0/16} or {@code 127.0.0.1/32}. */
-    public record Network(byte[] prefix, int bits, String text) {
+    public record Network(byte[] prefix, int bits) {
 
         /** @throws IllegalArgumentException naming the text that is not a CIDR */
         public static Network parse(String cidr) {
@@ -33,7 +33,7 @@ public final class AddressPolicy {
                 if (bits < 0 || bits > address.length * 8) {
                     throw new IllegalArgumentException("prefix length " + bits + " out of range");
                 }
-                return new Network(address, bits, cidr.trim());
+                return new Network(address, bits);
             } catch (UnknownHostException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + cidr.trim() + "' is not a network in CIDR notation (e.g. 10.0.0.0/8)", e);
             }
