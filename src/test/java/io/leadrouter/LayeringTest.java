@@ -28,7 +28,7 @@ class LayeringTest {
     private static final Map<String, List<String>> MAY_USE = Map.of(
             "model", List.of(),
             "support", List.of(),
-            "dev", List.of(),
+            "dev", List.of("support"),
             "intake", List.of("model", "support"),
             "buyers", List.of("model", "support"),
             "events", List.of("model", "support"),

@@ -3,7 +3,9 @@ package io.leadrouter.config;
 import com.zaxxer.hikari.HikariDataSource;
 import io.leadrouter.dev.EmbeddedKafkaService;
 import io.leadrouter.dev.EmbeddedPostgresService;
+import io.leadrouter.support.EmbeddedPostgresLogin;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -55,12 +57,18 @@ final class BackingServices extends ServiceSupport {
                         settings.integer("leadrouter.embedded.kafka.port"),
                         Path.of(settings.text("leadrouter.embedded.kafka.data-dir")));
         HikariDataSource dataSource = pool(settings);
+        Login owner = null;
         if (postgres == null) {
-            connect(dataSource, settings.text("leadrouter.datasource.url"), settings.text("leadrouter.datasource.username"),
+            Login router = new Login(settings.text("leadrouter.datasource.url"), settings.text("leadrouter.datasource.username"),
                     settings.text("leadrouter.datasource.password"));
+            owner = settings.optionalText("leadrouter.datasource.owner-username")
+                    .map(user -> new Login(router.url(), user, settings.text("leadrouter.datasource.owner-password")))
+                    .orElse(router);
+            router.useIn(dataSource);
         }
+        Login configuredOwner = owner;
         ExecutorService startup = context.getExecutorServiceManager().newSingleThreadExecutor(BackingServices.class, "database-startup");
-        Future<?> database = startup.submit(() -> migrate(postgres, dataSource));
+        Future<?> database = startup.submit(() -> migrate(postgres, configuredOwner, dataSource));
         BackingServices services = new BackingServices(context, postgres, kafka, dataSource,
                 settings.optionalText("leadrouter.kafka.bootstrap-servers").orElse(null), startup, database);
         if (kafka != null) {
@@ -86,18 +94,34 @@ final class BackingServices extends ServiceSupport {
         return pool;
     }
 
-    private static void connect(HikariDataSource pool, String url, String user, String password) {
-        pool.setJdbcUrl(url);
-        pool.setUsername(user);
-        pool.setPassword(password);
+    /** Who connects to the database, and where. */
+    private record Login(String url, String user, String password) {
+        void useIn(HikariDataSource pool) {
+            pool.setJdbcUrl(url);
+            pool.setUsername(user);
+            pool.setPassword(password);
+        }
     }
 
-    private static void migrate(EmbeddedPostgresService postgres, HikariDataSource dataSource) {
+    /**
+     * The owner of the tables (an embedded database's superuser) runs the migrations, which grant the
+     * router's own role (the pool's) only what its work needs: it cannot change or delete events.
+     */
+    private static void migrate(EmbeddedPostgresService postgres, Login configuredOwner, HikariDataSource dataSource) {
+        Login owner = configuredOwner;
         if (postgres != null) {
             postgres.start();
-            connect(dataSource, postgres.jdbcUrl(), postgres.username(), "");
+            owner = new Login(postgres.jdbcUrl(), EmbeddedPostgresLogin.SUPERUSER, postgres.superuserPassword());
+            new Login(postgres.jdbcUrl(), EmbeddedPostgresService.ROUTER_ROLE, postgres.routerPassword()).useIn(dataSource);
         }
-        MigrateResult migrated = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        if (owner.user().equals(dataSource.getUsername())) {
+            LOG.warn("The router's database role {} owns the tables, so it could change or delete events: give the router "
+                    + "a role of its own and name the owner in leadrouter.datasource.owner-username", owner.user());
+        }
+        MigrateResult migrated = Flyway.configure().dataSource(owner.url(), owner.user(), owner.password())
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("routerRole", dataSource.getUsername()))
+                .load().migrate();
         LOG.info("Database schema at version {} ({} migration(s) applied now)",
                 migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
                 migrated.migrationsExecuted);

@@ -1,11 +1,8 @@
 package io.leadrouter.security;
 
+import io.leadrouter.support.PrivateFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.apache.camel.support.service.ServiceSupport;
@@ -37,25 +34,10 @@ public final class FirstAdminKey extends ServiceSupport {
         if (made.isEmpty()) {
             return;
         }
-        write(made.get().key());
+        PrivateFiles.write(file, made.get().key());
         audit.record(AuditLog.ROUTER_START, "api_key.created", made.get().record().id(),
                 ApiKeyAudit.details(made.get().record()).put("file", file.toAbsolutePath().toString()));
         LOG.info("No API key existed: made admin key {} and wrote it to {} (readable by this user only)",
                 made.get().record().id(), file.toAbsolutePath());
-    }
-
-    /** Written beside the file, readable by this user only, then moved over it: never a moment with other modes. */
-    private void write(String key) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path written;
-        try {
-            written = Files.createTempFile(absolute.getParent(), ".admin-key", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            written = Files.createTempFile(absolute.getParent(), ".admin-key", ".tmp");
-        }
-        Files.writeString(written, key + "\n", StandardCharsets.US_ASCII);
-        Files.move(written, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

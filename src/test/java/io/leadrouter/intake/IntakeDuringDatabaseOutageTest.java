@@ -41,7 +41,7 @@ class IntakeDuringDatabaseOutageTest {
         postgres.start();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try (StubBuyer buyer = StubBuyer.answering(Reply.json(200, ACCEPTED));
-                RouterUnderTest router = RouterUnderTest.builder().database(postgres.jdbcUrl())
+                RouterUnderTest router = RouterUnderTest.builder().database(postgres.jdbcUrl(), postgres.superuserPassword())
                         .property("leadrouter.datasource.connect-timeout-ms", String.valueOf(CONNECT_TIMEOUT_MS)).start()) {
             router.installBuyer("buyer.yaml", BUYER, BuyerFiles.jsonBuyer(BUYER, buyer.url("/leads")));
             router.postLead(SAMPLE_LEAD);

@@ -129,7 +129,7 @@ class DatabaseOutageTest {
         postgres = new EmbeddedPostgresService(RouterUnderTest.freePort(), Files.createTempDirectory("outage-postgres"));
         postgres.start();
         router = RouterUnderTest.builder()
-                .database(postgres.jdbcUrl())
+                .database(postgres.jdbcUrl(), postgres.superuserPassword())
                 .property("leadrouter.datasource.connect-timeout-ms", "1000")
                 .start();
     }

@@ -1,5 +1,6 @@
 package io.leadrouter.testing;
 
+import io.leadrouter.support.EmbeddedPostgresLogin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -40,6 +41,8 @@ public final class ForkedRouter implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("camel.server.port", String.valueOf(port));
         properties.put("leadrouter.datasource.url", storage.jdbcUrl());
+        properties.put("leadrouter.datasource.username", SharedServices.ROUTER_ROLE);
+        properties.put("leadrouter.datasource.owner-username", EmbeddedPostgresLogin.SUPERUSER);
         properties.put("leadrouter.kafka.bootstrap-servers", SharedServices.get().kafkaBootstrapServers());
         properties.put("leadrouter.buyers.dir", storage.buyersDir().toString());
         properties.put("leadrouter.buyers.allowed-networks", "127.0.0.0/8");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.LeadRouterApp;
 import io.leadrouter.buyers.SecretResolver;
+import io.leadrouter.support.EmbeddedPostgresLogin;
 import io.leadrouter.support.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +41,8 @@ public final class RouterUnderTest implements AutoCloseable {
     private final Main main;
     private final Path buyersDir;
     private final String jdbcUrl;
+    /** The superuser's password on the router's database server ("" on the shared, trusting one). */
+    private final String superuserPassword;
     private final int port;
     private final String eventsTopic;
     private final String leadsTopic;
@@ -52,6 +55,7 @@ public final class RouterUnderTest implements AutoCloseable {
         int n = INSTANCES.incrementAndGet();
         this.buyersDir = builder.buyersDir != null ? builder.buyersDir : Files.createTempDirectory("buyers");
         this.jdbcUrl = builder.jdbcUrl != null ? builder.jdbcUrl : services.newDatabase();
+        this.superuserPassword = builder.superuserPassword;
         this.port = freePort();
         this.eventsTopic = builder.eventsTopic != null ? builder.eventsTopic : "recipient-events-" + n + "-" + System.nanoTime();
         this.leadsTopic = builder.leadsTopic != null ? builder.leadsTopic : "leads-" + n + "-" + System.nanoTime();
@@ -70,6 +74,14 @@ public final class RouterUnderTest implements AutoCloseable {
             properties.put("leadrouter.embedded.kafka.data-dir", data.resolve("kafka").toString());
         } else {
             properties.put("leadrouter.datasource.url", jdbcUrl);
+            if (builder.ownServer) {
+                properties.put("leadrouter.datasource.username", EmbeddedPostgresLogin.SUPERUSER);
+                properties.put("leadrouter.datasource.password", superuserPassword);
+            } else {
+                // as a production router should run: the tables are the superuser's, the router's role has only its grants
+                properties.put("leadrouter.datasource.username", SharedServices.ROUTER_ROLE);
+                properties.put("leadrouter.datasource.owner-username", EmbeddedPostgresLogin.SUPERUSER);
+            }
             properties.put("leadrouter.kafka.bootstrap-servers", services.kafkaBootstrapServers());
         }
         properties.put("leadrouter.buyers.dir", buyersDir.toString());
@@ -132,6 +144,8 @@ public final class RouterUnderTest implements AutoCloseable {
         private final Map<String, String> secrets = new HashMap<>();
         private Path buyersDir;
         private String jdbcUrl;
+        private String superuserPassword = "";
+        private boolean ownServer;
         private String eventsTopic;
         private String leadsTopic;
         private Path adminKeyFile;
@@ -159,15 +173,25 @@ public final class RouterUnderTest implements AutoCloseable {
             return this;
         }
 
-        /** Uses this database (a PostgreSQL of the test's own) instead of a fresh one on the shared server. */
+        /** Uses this database of the shared server (made with {@link SharedServices#newDatabase()}) instead of a fresh one. */
         public Builder database(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
+            return this;
+        }
+
+        /** Uses this database (a PostgreSQL of the test's own, the router working as its superuser) instead of one on the shared server. */
+        public Builder database(String jdbcUrl, String superuserPassword) {
+            this.jdbcUrl = jdbcUrl;
+            this.superuserPassword = superuserPassword;
+            this.ownServer = true;
             return this;
         }
 
         /** Shares the database and topics of an earlier router, as a restarted router would. */
         public Builder sameStorageAs(RouterUnderTest earlier) {
             this.jdbcUrl = earlier.jdbcUrl;
+            this.superuserPassword = earlier.superuserPassword;
+            this.ownServer = !earlier.superuserPassword.isEmpty();
             this.eventsTopic = earlier.eventsTopic;
             this.leadsTopic = earlier.leadsTopic;
             this.buyersDir = earlier.buyersDir;
@@ -346,7 +370,7 @@ public final class RouterUnderTest implements AutoCloseable {
 
     /** Runs a query on the router's own database and answers the first column of the first row. */
     public long count(String sql) {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, EmbeddedPostgresLogin.SUPERUSER, superuserPassword);
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
@@ -357,7 +381,7 @@ public final class RouterUnderTest implements AutoCloseable {
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, "postgres", "");
+        return DriverManager.getConnection(jdbcUrl, EmbeddedPostgresLogin.SUPERUSER, superuserPassword);
     }
 
     public static JsonNode read(String json) {

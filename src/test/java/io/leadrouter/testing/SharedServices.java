@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SharedServices {
 
+    /** The role routers under test work as: a login without privileges, given its grants by each database's migrations. */
+    public static final String ROUTER_ROLE = "router_app";
+
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static SharedServices instance;
 
@@ -29,6 +32,10 @@ public final class SharedServices {
         // every router under test has a pool of its own, and a few may be open at once
         postgres = EmbeddedPostgres.builder().setDataDirectory(root.resolve("postgres"))
                 .setServerConfig("max_connections", "300").start();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("create role " + ROUTER_ROLE + " login");
+        }
         kafka = new EmbeddedKafkaService("127.0.0.1", 0, root.resolve("kafka"));
         kafka.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

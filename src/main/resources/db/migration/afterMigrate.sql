@@ -1,0 +1,23 @@
+-- Run after every migration, by the owner of the tables: the router's own role (the pool's,
+-- leadrouter.datasource.username) may do what its work needs and nothing more. It adds to the
+-- append-only tables (events, audit log, checkpoints) but cannot update, delete or truncate them,
+-- nor switch their triggers off (only their owner may), whatever it sets in its session.
+-- Retention will run as a function owned by the owner (security definer), not as this role.
+do $grants$
+declare
+    router name := '${routerRole}';
+begin
+    if router = current_user then
+        return; -- no role of its own: the router owns the tables (it warns at startup)
+    end if;
+    execute format('revoke all on all tables in schema public from %I', router);
+    execute format('revoke all on all sequences in schema public from %I', router);
+    execute format('grant usage on schema public to %I', router);
+    execute format('grant select, insert, update on leads, dead_letters, api_keys to %I', router);
+    execute format('grant select, insert on recipient_events, audit_log, event_checkpoints to %I', router);
+    -- the relay deletes what Kafka acknowledged
+    execute format('grant select, insert, delete on firehose_outbox to %I', router);
+    -- nextval for inserts; select to read where the events' sequence stands (sealing)
+    execute format('grant usage, select on all sequences in schema public to %I', router);
+end
+$grants$;
