@@ -29,6 +29,7 @@ import io.leadrouter.delivery.BuyerRequestFactory;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpClientWarmUp;
+import io.leadrouter.delivery.LeadFieldMask;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.EventSeals;
@@ -202,7 +203,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("attemptStart", new AttemptStart(catalog, eventStore, clock));
         registry.bind("attemptEvents", new AttemptEvents(events, emitter));
         registry.bind("buyerRequests", new BuyerRequestFactory(secrets, clock));
-        registry.bind("outcomeClassifier", new OutcomeClassifier());
+        registry.bind("outcomeClassifier", new OutcomeClassifier(new LeadFieldMask(settings.list("leadrouter.events.masked-fields"))));
     }
 
     /** API keys: the first admin key made if none is in force, every request authenticated, every operation's roles checked. */
@@ -212,7 +213,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         AuditLog audit = new AuditLog(dataSource);
         context.getRegistry().bind("auditLog", audit);
         context.getRegistry().bind("complianceRecords", new ComplianceRecords(dataSource,
-                List.of(settings.text("leadrouter.compliance.consent-fields").split("\\s*,\\s*"))));
+                settings.list("leadrouter.compliance.consent-fields")));
         context.addService(new FirstAdminKey(keys, Path.of(settings.text("leadrouter.api.admin-key-file")), audit), true, true);
         KeyRing keyRing = new KeyRing(dataSource, keys);
         context.addService(keyRing, true, true);

@@ -1,5 +1,6 @@
 package io.leadrouter.config;
 
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -25,6 +26,12 @@ public final class Settings {
     /** A key whose empty value means "not set" (no database URL: the embedded one is started). */
     public Optional<String> optionalText(String key) {
         return Optional.of(text(key)).filter(v -> !v.isEmpty());
+    }
+
+    /** A comma-separated list; empty when the key is. */
+    public List<String> list(String key) {
+        String value = text(key);
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s*,\\s*"));
     }
 
     public int integer(String key) {

@@ -1,9 +1,11 @@
 package io.leadrouter.delivery;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.RecipientEvents;
 import io.leadrouter.model.DeliveryAttempt;
 import io.leadrouter.model.DeliveryOutcome;
+import java.util.List;
 import org.apache.camel.Exchange;
 
 /**
@@ -33,6 +35,11 @@ public final class AttemptEvents {
         DeliveryAttempt attempt = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class);
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
         String url = HttpEndpoints.displayUrl(attempt.buyer());
-        emitter.emit(outcome.accepted() ? events.delivered(attempt, outcome, url) : events.failed(attempt, outcome, url));
+        ObjectNode event = outcome.accepted() ? events.delivered(attempt, outcome, url) : events.failed(attempt, outcome, url);
+        List<String> masked = exchange.getProperty(ExchangeKeys.MASKED_FIELDS, List.class);
+        if (masked != null && !masked.isEmpty()) {
+            RecipientEvents.recordMaskedFields(event, masked);
+        }
+        emitter.emit(event);
     }
 }

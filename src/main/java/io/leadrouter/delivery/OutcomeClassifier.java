@@ -4,6 +4,7 @@ import io.leadrouter.model.Buyer;
 import io.leadrouter.model.DeliveryAttempt;
 import io.leadrouter.model.DeliveryOutcome;
 import io.leadrouter.model.FailureReason;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -18,13 +19,18 @@ public final class OutcomeClassifier {
 
     private final ResponseInterpreter interpreter = new ResponseInterpreter();
     private final TransportFailureClassifier transportFailures = new TransportFailureClassifier();
+    private final LeadFieldMask mask;
+
+    public OutcomeClassifier(LeadFieldMask mask) {
+        this.mask = mask;
+    }
 
     /** Step {@code classify-answer}: the buyer answered; what does its answer mean? */
     public void classifyAnswer(Exchange exchange) {
         Buyer buyer = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class).buyer();
         Message response = exchange.getMessage();
         int status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String body = SecretRedactor.redact(response.getBody(String.class), secrets(exchange));
+        String body = masked(exchange, response.getBody(String.class));
         BuyerVerdict verdict = interpreter.interpret(buyer.response(), status, body);
         exchange.setProperty(ExchangeKeys.OUTCOME, new DeliveryOutcome(verdict.accepted(), status, verdict.bodyForEvent(),
                 verdict.buyerLeadId(), verdict.payout(), verdict.failureReason(), verdict.details(), durationMs(exchange)));
@@ -39,11 +45,11 @@ public final class OutcomeClassifier {
         if (error instanceof RequestNotBuiltException notBuilt) {
             reason = notBuilt.getCause() instanceof BuyerRequestFactory.MissingSecretException
                     ? FailureReason.INVALID_CREDENTIALS : FailureReason.INVALID_DATA;
-            details = "the request could not be built: " + notBuilt.getCause().getMessage();
+            details = masked(exchange, "the request could not be built: " + notBuilt.getCause().getMessage());
         } else {
             TransportFailureClassifier.ClassifiedFailure failure = transportFailures.classify(error, buyer.endpoint());
             reason = failure.reason();
-            details = SecretRedactor.redact(failure.details(), secrets(exchange));
+            details = masked(exchange, failure.details());
         }
         exchange.setProperty(ExchangeKeys.OUTCOME,
                 new DeliveryOutcome(false, null, null, null, null, reason, details, durationMs(exchange)));
@@ -64,6 +70,18 @@ public final class OutcomeClassifier {
     /** Whether the outcome asks for another attempt: the rule of the route's last step. */
     public static boolean retryEligible(Exchange exchange) {
         return exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class).retryEligible();
+    }
+
+    /**
+     * What of the buyer's answer (or of a failure's details) may be kept: the request's credentials
+     * and the lead's masked fields masked; the fields found are noted for the event.
+     */
+    private String masked(Exchange exchange, String text) {
+        List<String> found = new ArrayList<>();
+        String masked = mask.mask(SecretRedactor.redact(text, secrets(exchange)), exchange.getProperty(ExchangeKeys.ATTEMPT,
+                DeliveryAttempt.class).lead(), found);
+        exchange.setProperty(ExchangeKeys.MASKED_FIELDS, found);
+        return masked;
     }
 
     private static List<String> secrets(Exchange exchange) {

@@ -2,6 +2,7 @@ package io.leadrouter.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.model.Buyer;
 import io.leadrouter.model.DeliveryAttempt;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -152,6 +154,12 @@ public final class RecipientEvents {
         metadata.put("integration", attempt.buyer().integration());
         metadata.put("buyer_tier", attempt.buyer().tier());
         metadata.put("idempotency_key", attempt.idempotencyKey());
+    }
+
+    /** Names, in {@code metadata.masked_fields}, the lead fields whose values were masked in the event (leadrouter.events.masked-fields). */
+    public static void recordMaskedFields(ObjectNode event, List<String> fields) {
+        ArrayNode names = ((ObjectNode) event.path("metadata")).putArray("masked_fields");
+        fields.forEach(names::add);
     }
 
     /** The amount rounded to cents, or null when it is out of Money's bounds (a margin may be negative). */

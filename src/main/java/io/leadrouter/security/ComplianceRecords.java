@@ -46,7 +46,7 @@ public final class ComplianceRecords {
                     JsonNode payload = Json.MAPPER.readTree(rs.getString(1));
                     ObjectNode consent = record.putObject("consent");
                     for (String field : consentFields) {
-                        JsonNode value = at(payload, field);
+                        JsonNode value = Json.at(payload, field);
                         consent.set(field, value.isMissingNode() ? null : value);
                     }
                 }
@@ -98,13 +98,5 @@ public final class ComplianceRecords {
 
     private static JsonNode orNull(JsonNode node) {
         return node.isMissingNode() ? NullNode.getInstance() : node;
-    }
-
-    private static JsonNode at(JsonNode payload, String dottedPath) {
-        JsonNode node = payload;
-        for (String part : dottedPath.split("\\.")) {
-            node = node.path(part);
-        }
-        return node;
     }
 }

@@ -1,6 +1,7 @@
 package io.leadrouter.support;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
@@ -25,5 +26,14 @@ public final class Json {
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .nodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+    }
+
+    /** A field of a lead by its dotted path (consent.ip), or a missing node. */
+    public static JsonNode at(JsonNode node, String dottedPath) {
+        JsonNode found = node;
+        for (String part : dottedPath.split("\\.")) {
+            found = found.path(part);
+        }
+        return found;
     }
 }

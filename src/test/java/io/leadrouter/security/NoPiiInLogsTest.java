@@ -9,6 +9,7 @@ import io.leadrouter.testing.FirehoseReader;
 import io.leadrouter.testing.LogCapture;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
+import io.leadrouter.testing.TextAssertions;
 import io.leadrouter.testing.StubBuyer.Reply;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class NoPiiInLogsTest {
             assertTrue(accepting.requests().get(0).header("Authorization").equals("Bearer " + SECRET), "the buyer got its key");
             log = capture.lines();
             events = String.join("\n", router.count("select count(*) from recipient_events") > 0
-                    ? rows(router, "select event::text from recipient_events") : List.of());
+                    ? router.texts("select event::text from recipient_events") : List.of());
             try (FirehoseReader reader = new FirehoseReader(router.eventsTopic())) {
                 firehose = reader.awaitRecordsOf(leadId, (int) router.count("select count(*) from recipient_events where lead_id = '"
                         + leadId + "'")).toString();
@@ -77,19 +78,14 @@ class NoPiiInLogsTest {
         String wholeLog = String.join("\n", log);
         assertTrue(wholeLog.length() > 10_000, "DEBUG was captured: " + wholeLog.length() + " characters");
         for (String value : LEAD.values()) {
-            assertAbsent(value, wholeLog, "the log");
+            TextAssertions.assertAbsent(value, wholeLog, "the log");
         }
-        assertAbsent("5550109999", wholeLog, "the log");
+        TextAssertions.assertAbsent("5550109999", wholeLog, "the log");
         for (String form : credentialForms()) {
-            assertAbsent(form, wholeLog, "the log");
-            assertAbsent(form, events, "the events table");
-            assertAbsent(form, firehose, "the firehose");
+            TextAssertions.assertAbsent(form, wholeLog, "the log");
+            TextAssertions.assertAbsent(form, events, "the events table");
+            TextAssertions.assertAbsent(form, firehose, "the firehose");
         }
-    }
-
-    private static void assertAbsent(String value, String text, String where) {
-        int at = text.indexOf(value);
-        assertTrue(at < 0, value + " found in " + where + ": …" + text.substring(Math.max(0, at - 200), Math.min(text.length(), at + 200)) + "…");
     }
 
     /** What the buyers answer: the lead as they received it and their key in every encoding. */
@@ -120,15 +116,5 @@ class NoPiiInLogsTest {
                     prefix: "Bearer "
                     env: ECHO_BUYER_KEY
                 """;
-    }
-
-    private static List<String> rows(RouterUnderTest router, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (var connection = router.connect(); var statement = connection.createStatement(); var rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
     }
 }

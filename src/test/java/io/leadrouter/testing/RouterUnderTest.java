@@ -380,6 +380,19 @@ public final class RouterUnderTest implements AutoCloseable {
         }
     }
 
+    /** Runs a query on the router's own database and answers the first column of every row, as text. */
+    public java.util.List<String> texts(String sql) {
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+        return rows;
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, EmbeddedPostgresLogin.SUPERUSER, superuserPassword);
     }

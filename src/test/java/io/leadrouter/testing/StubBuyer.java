@@ -1,5 +1,7 @@
 package io.leadrouter.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -7,8 +9,10 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,6 +102,7 @@ public final class StubBuyer implements AutoCloseable {
             received.add(new ReceivedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
             index = received.size() - 1;
         }
+        exchange.setAttribute(EchoReply.REQUEST_BODY, body);
         Reply reply = replies.get(Math.min(index, replies.size() - 1));
         reply.send(exchange, closing);
     }
@@ -142,6 +147,14 @@ public final class StubBuyer implements AutoCloseable {
             return once(new CountDownLatch(1), reply, responseTime);
         }
 
+        /**
+         * Answers with the request it got, as a buyer that echoes everything would: as JSON, as one
+         * JSON-escaped string, URL-encoded and base64-encoded.
+         */
+        static Reply echoing(int status) {
+            return new EchoReply(status);
+        }
+
         /** Reads the request and never answers (until the stub is closed). */
         static Reply never() {
             return new SilentReply();
@@ -159,6 +172,24 @@ public final class StubBuyer implements AutoCloseable {
                 exchange.getResponseBody().write(bytes);
             }
             exchange.close();
+        }
+    }
+
+    /** The request body back, in several encodings. */
+    private record EchoReply(int status) implements Reply {
+        static final String REQUEST_BODY = "stubBuyerRequestBody";
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Override
+        public void send(HttpExchange exchange, CountDownLatch closing) throws IOException {
+            String request = (String) exchange.getAttribute(REQUEST_BODY);
+            ObjectNode echo = JSON.createObjectNode();
+            echo.put("result", status < 300 ? "accepted" : "error");
+            echo.set("received", JSON.readTree(request));
+            echo.put("received_text", request);
+            echo.put("received_form", URLEncoder.encode(request, StandardCharsets.UTF_8));
+            echo.put("received_b64", Base64.getEncoder().encodeToString(request.getBytes(StandardCharsets.UTF_8)));
+            new StatusReply(status, "application/json", JSON.writeValueAsString(echo)).send(exchange, closing);
         }
     }
 
