@@ -5,15 +5,14 @@ import io.leadrouter.dev.EmbeddedKafkaService;
 import io.leadrouter.dev.EmbeddedPostgresService;
 import io.leadrouter.support.EmbeddedPostgresLogin;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,10 +117,11 @@ final class BackingServices extends ServiceSupport {
             LOG.warn("The router's database role {} owns the tables, so it could change or delete events: give the router "
                     + "a role of its own and name the owner in leadrouter.datasource.owner-username", owner.user());
         }
-        MigrateResult migrated = Flyway.configure().dataSource(owner.url(), owner.user(), owner.password())
-                .locations("classpath:db/migration")
-                .placeholders(Map.of("routerRole", dataSource.getUsername()))
-                .load().migrate();
+        PGSimpleDataSource ownerLogin = new PGSimpleDataSource();
+        ownerLogin.setUrl(owner.url());
+        ownerLogin.setUser(owner.user());
+        ownerLogin.setPassword(owner.password());
+        MigrateResult migrated = Migrations.apply(ownerLogin, dataSource.getUsername());
         LOG.info("Database schema at version {} ({} migration(s) applied now)",
                 migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
                 migrated.migrationsExecuted);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.config.Migrations;
 import io.leadrouter.support.Json;
 import io.leadrouter.testing.SharedServices;
 import java.sql.Connection;
@@ -22,7 +23,6 @@ import java.util.concurrent.Executors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class LeadInsertsTest {
         dataSource = new PGSimpleDataSource();
         dataSource.setUrl(url);
         dataSource.setUser("postgres");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Migrations.apply(dataSource, "postgres");
         // one writer, large batches: concurrent callers share a batch
         camel = new DefaultCamelContext();
         camel.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(LeadInserts.THREADS).poolSize(1).build());
