@@ -25,17 +25,18 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
 
     /** Each feature package and the packages it may use (besides itself, the JDK and libraries). */
-    private static final Map<String, List<String>> MAY_USE = Map.of(
-            "model", List.of(),
-            "support", List.of(),
-            "dev", List.of("support"),
-            "intake", List.of("model", "support"),
-            "buyers", List.of("model", "support"),
-            "events", List.of("model", "support"),
-            "delivery", List.of("model", "support", "intake", "buyers", "events"),
-            "routing", List.of("model", "support", "intake", "buyers", "events", "delivery"),
-            "security", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing"),
-            "api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security"));
+    private static final Map<String, List<String>> MAY_USE = Map.ofEntries(
+            Map.entry("model", List.of()),
+            Map.entry("support", List.of()),
+            Map.entry("dev", List.of("support")),
+            Map.entry("intake", List.of("model", "support")),
+            Map.entry("buyers", List.of("model", "support")),
+            Map.entry("events", List.of("model", "support")),
+            Map.entry("delivery", List.of("model", "support", "intake", "buyers", "events")),
+            Map.entry("routing", List.of("model", "support", "intake", "buyers", "events", "delivery")),
+            Map.entry("security", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
+            Map.entry("monitoring", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
+            Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security")));
 
     private static JavaClasses main;
 

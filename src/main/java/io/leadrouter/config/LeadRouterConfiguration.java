@@ -6,6 +6,7 @@ import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.ComplianceRecords;
 import io.leadrouter.security.ApiKeyAuthentication;
+import io.leadrouter.security.Role;
 import io.leadrouter.security.ApiKeyStore;
 import io.leadrouter.security.FailureThrottle;
 import io.leadrouter.security.FirstAdminKey;
@@ -31,6 +32,11 @@ import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpClientWarmUp;
 import io.leadrouter.delivery.LeadFieldMask;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
+import io.leadrouter.monitoring.BuyerFilesHealthCheck;
+import io.leadrouter.monitoring.DatabaseHealthCheck;
+import io.leadrouter.monitoring.DeliveryMetrics;
+import io.leadrouter.monitoring.FirehoseBacklogHealthCheck;
+import io.leadrouter.monitoring.ReadyLine;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.EventSeals;
 import io.leadrouter.events.EventStore;
@@ -64,7 +70,9 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
@@ -122,6 +130,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         connectToBuyersThrough(context, settings, buyerAddresses);
 
         bindComponents(context, settings, dataSource, brokers, buyerAddresses);
+        watch(context, settings, dataSource, brokers);
         // on a thread of its own while the context starts, so the first delivery finds the HTTP client warm
         context.addService(new HttpClientWarmUp(context), true, true);
 
@@ -131,6 +140,19 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
             context.addService(buyers, true, true);
             buyers.start();
         }
+    }
+
+    /** The router's health checks (beside Camel's own), and the line that ends its start. */
+    private static void watch(CamelContext context, Settings settings, HikariDataSource dataSource, String brokers) throws Exception {
+        BuyerFileWatcher buyerFiles = context.getRegistry().lookupByNameAndType("buyerFileWatcher", BuyerFileWatcher.class);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        health.register(new DatabaseHealthCheck(dataSource));
+        health.register(new FirehoseBacklogHealthCheck(dataSource));
+        health.register(new BuyerFilesHealthCheck(buyerFiles));
+        String management = "http://" + settings.text("camel.management.host") + ":" + settings.integer("camel.management.port");
+        String api = "http://" + settings.text("camel.server.host") + ":" + settings.integer("camel.server.port")
+                + " (admin key in " + settings.text("leadrouter.api.admin-key-file") + ")";
+        context.addStartupListener(new ReadyLine(() -> new ReadyLine.Addresses(api, management, dataSource.getJdbcUrl(), brokers), buyerFiles));
     }
 
     /** One pool of connections for every buyer endpoint, http and https, refusing addresses inside this network. */
@@ -176,14 +198,17 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         context.addService(relay, true, true);
         EventWriter eventWriter = new EventWriter(context, eventStore, relay,
                 settings.integer("leadrouter.events.max-batch"), settings.integer("leadrouter.events.queue-capacity"));
-        EventEmitter emitter = new EventEmitter(eventWriter);
+        DeliveryMetrics metrics = new DeliveryMetrics(context, dataSource);
+        context.addService(metrics, true, true);
+        registry.bind("deliveryMetrics", metrics);
+        EventEmitter emitter = new EventEmitter(eventWriter, List.of(metrics));
         RecipientEvents events = new RecipientEvents(json, clock);
         registry.bind("eventStore", eventStore);
         registry.bind("eventSeals", new EventSeals(dataSource));
 
         LeadStore leads = new LeadStore(dataSource, json, presence.instanceId());
         LeadInserts inserts = new LeadInserts(context, leads, settings.integer("leadrouter.intake.max-batch"));
-        LeadDispatcher dispatcher = new LeadDispatcher(producer);
+        LeadDispatcher dispatcher = new LeadDispatcher(producer, metrics::leadReceived);
         LeadParser parser = new LeadParser(json, new IntakeLimits(
                 settings.integer("leadrouter.intake.max-body-bytes"),
                 settings.integer("leadrouter.intake.max-depth"),
@@ -223,9 +248,18 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         if (server != null) {
             FailureThrottle throttle = new FailureThrottle(settings.integer("leadrouter.api.max-failed-keys"),
                     settings.integer("leadrouter.api.failed-keys-window-seconds") * 1000L, 100_000, System::currentTimeMillis);
+            ApiKeyAuthentication keyCheck = new ApiKeyAuthentication(keyRing, throttle);
             AuthenticationConfig authentication = server.getConfiguration().getAuthenticationConfig();
-            authentication.getEntries().add(new ApiKeyAuthentication(keyRing, throttle).everyPath());
+            authentication.getEntries().add(keyCheck.everyPath());
             authentication.setEnabled(true);
+            // the management server: health stays open to probes; metrics and Jolokia need a key
+            ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+            if (management != null) {
+                AuthenticationConfig observe = management.getConfiguration().getAuthenticationConfig();
+                observe.getEntries().add(keyCheck.path("/observe/metrics", Role.READ));
+                observe.getEntries().add(keyCheck.path("/observe/jolokia/*", Role.OPERATE));
+                observe.setEnabled(true);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.leadrouter.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -10,10 +11,18 @@ import java.util.concurrent.CompletionException;
  */
 public final class EventEmitter {
 
-    private final EventWriter writer;
+    /** Told of each event once it is stored (the delivery metrics). */
+    @FunctionalInterface
+    public interface Listener {
+        void recorded(ObjectNode event);
+    }
 
-    public EventEmitter(EventWriter writer) {
+    private final EventWriter writer;
+    private final List<Listener> listeners;
+
+    public EventEmitter(EventWriter writer, List<Listener> listeners) {
         this.writer = writer;
+        this.listeners = List.copyOf(listeners);
     }
 
     public void emit(ObjectNode event) {
@@ -23,5 +32,6 @@ public final class EventEmitter {
             throw e.getCause() instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException("recipient event not written: " + e.getCause().getMessage(), e.getCause());
         }
+        listeners.forEach(listener -> listener.recorded(event));
     }
 }

@@ -51,7 +51,7 @@ public final class HttpLeadIntake implements Processor {
             return;
         }
         switch (stored) {
-            case NEW -> dispatcher.dispatch(lead);
+            case NEW -> dispatcher.dispatch(lead, "http");
             case REPEAT -> LOG.debug("Lead {} posted again with the same payload", lead.leadId());
             case CONFLICT -> throw new InvalidLeadException(409, LeadStore.conflict(lead.leadId()));
         }

@@ -48,7 +48,7 @@ public final class KafkaLeadIntake implements Processor {
             LeadStore.Stored stored = DatabaseOutage.waitOut("lead from Kafka " + seed, () -> isRunning(exchange.getContext()),
                     () -> insert(lead));
             switch (stored) {
-                case NEW -> dispatcher.dispatch(lead);
+                case NEW -> dispatcher.dispatch(lead, "kafka");
                 case REPEAT -> LOG.debug("Lead {} from Kafka {} was stored before", lead.leadId(), seed);
                 case CONFLICT -> throw refuse(seed, LeadStore.conflict(lead.leadId()));
             }

@@ -1,6 +1,7 @@
 package io.leadrouter.intake;
 
 import io.leadrouter.model.Lead;
+import java.util.function.Consumer;
 import org.apache.camel.ProducerTemplate;
 
 /** Hands a stored lead to the routing route, without waiting for its deliveries. */
@@ -9,12 +10,16 @@ public final class LeadDispatcher {
     public static final String ENDPOINT = "seda:route-lead";
 
     private final ProducerTemplate producer;
+    private final Consumer<String> accepted;
 
-    public LeadDispatcher(ProducerTemplate producer) {
+    /** @param accepted told the source (http, kafka) of each new lead handed on (the leads-received metric) */
+    public LeadDispatcher(ProducerTemplate producer, Consumer<String> accepted) {
         this.producer = producer;
+        this.accepted = accepted;
     }
 
-    public void dispatch(Lead lead) {
+    public void dispatch(Lead lead, String source) {
+        accepted.accept(source);
         producer.sendBody(ENDPOINT, lead);
     }
 }

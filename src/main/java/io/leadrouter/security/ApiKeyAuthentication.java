@@ -9,6 +9,7 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 
 /**
@@ -32,15 +33,29 @@ public final class ApiKeyAuthentication {
 
     /** The entry that makes Camel's HTTP server authenticate every path with this. */
     public AuthenticationConfig.AuthenticationConfigEntry everyPath() {
+        return entry("/*", this::authenticate);
+    }
+
+    /**
+     * An entry for one path of the management server (metrics, Jolokia): a key in force whose role
+     * grants {@code needed} passes; other keys get 403, no key or an unknown one 401.
+     */
+    public AuthenticationConfig.AuthenticationConfigEntry path(String path, Role needed) {
+        return entry(path, ctx -> authenticate(ctx).compose(user -> callerOf(user).filter(c -> c.role().grants(needed)).isPresent()
+                ? Future.succeededFuture(user) : Future.failedFuture(new HttpException(403))));
+    }
+
+    private static AuthenticationConfig.AuthenticationConfigEntry entry(String path,
+            Function<RoutingContext, Future<User>> check) {
         AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
-        entry.setPath("/*");
+        entry.setPath(path);
         entry.setAuthenticationProviderFactory(vertx -> (AuthenticationProvider) (credentials, resultHandler) -> {
             throw new UnsupportedOperationException("keys are checked by the handler");
         });
         entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
             @Override
             public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T unused) {
-                return SimpleAuthenticationHandler.create().authenticate(ApiKeyAuthentication.this::authenticate);
+                return SimpleAuthenticationHandler.create().authenticate(check);
             }
         });
         return entry;

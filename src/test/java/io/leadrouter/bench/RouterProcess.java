@@ -48,6 +48,7 @@ final class RouterProcess implements AutoCloseable {
         int port = freePort();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("camel.server.port", String.valueOf(port));
+        properties.put("camel.management.port", String.valueOf(freePort()));
         properties.put("camel.server.host", "127.0.0.1");
         properties.put("camel.main.shutdown-timeout", "10");
         properties.put("leadrouter.datasource.url", settings.jdbcUrl());

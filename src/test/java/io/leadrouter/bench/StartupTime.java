@@ -108,6 +108,7 @@ public final class StartupTime {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("camel.server.host", "127.0.0.1");
         properties.put("camel.server.port", String.valueOf(RouterProcess.freePort()));
+        properties.put("camel.management.port", String.valueOf(RouterProcess.freePort()));
         properties.put("leadrouter.sandbox.port", String.valueOf(RouterProcess.freePort()));
         return properties;
     }

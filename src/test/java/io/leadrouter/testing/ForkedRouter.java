@@ -40,6 +40,7 @@ public final class ForkedRouter implements AutoCloseable {
         int port = RouterUnderTest.freePort();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("camel.server.port", String.valueOf(port));
+        properties.put("camel.management.port", String.valueOf(RouterUnderTest.freePort()));
         properties.put("leadrouter.datasource.url", storage.jdbcUrl());
         properties.put("leadrouter.datasource.username", SharedServices.ROUTER_ROLE);
         properties.put("leadrouter.datasource.owner-username", EmbeddedPostgresLogin.SUPERUSER);

@@ -44,6 +44,7 @@ public final class RouterUnderTest implements AutoCloseable {
     /** The superuser's password on the router's database server ("" on the shared, trusting one). */
     private final String superuserPassword;
     private final int port;
+    private final int managementPort;
     private final String eventsTopic;
     private final String leadsTopic;
     private final Path adminKeyFile;
@@ -57,6 +58,7 @@ public final class RouterUnderTest implements AutoCloseable {
         this.jdbcUrl = builder.jdbcUrl != null ? builder.jdbcUrl : services.newDatabase();
         this.superuserPassword = builder.superuserPassword;
         this.port = freePort();
+        this.managementPort = freePort();
         this.eventsTopic = builder.eventsTopic != null ? builder.eventsTopic : "recipient-events-" + n + "-" + System.nanoTime();
         this.leadsTopic = builder.leadsTopic != null ? builder.leadsTopic : "leads-" + n + "-" + System.nanoTime();
         // one file per database: the first router on a database writes it, later ones find their key there
@@ -65,6 +67,7 @@ public final class RouterUnderTest implements AutoCloseable {
 
         Map<String, String> properties = new HashMap<>();
         properties.put("camel.server.port", String.valueOf(port));
+        properties.put("camel.management.port", String.valueOf(managementPort));
         properties.put("camel.main.shutdown-timeout", "5");
         if (builder.embedded) {
             Path data = Files.createTempDirectory("embedded");
@@ -222,6 +225,36 @@ public final class RouterUnderTest implements AutoCloseable {
 
     public String leadsTopic() {
         return leadsTopic;
+    }
+
+    /** Makes an API key with this role (read, operate, ingest, admin) and answers it. */
+    public String newKey(String role) {
+        HttpResponse<String> made = post("/api-keys", "application/json", "{\"role\":\"" + role + "\"}");
+        if (made.statusCode() != 201) {
+            throw new IllegalStateException("no " + role + " key: " + made.statusCode() + " " + made.body());
+        }
+        return read(made.body()).path("key").asText();
+    }
+
+    /** A GET of the management server, with this key (null for none). */
+    public HttpResponse<String> observe(String path, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(20)).GET();
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The management server: /observe/health, /observe/metrics, /observe/jolokia. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public String baseUrl() {
