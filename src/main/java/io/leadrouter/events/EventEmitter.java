@@ -3,6 +3,8 @@ package io.leadrouter.events;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records an event before the delivery goes on: when {@link #emit} returns, the event is in the
@@ -10,6 +12,8 @@ import java.util.concurrent.CompletionException;
  * the firehose follows asynchronously, in order.
  */
 public final class EventEmitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
 
     /** Told of each event once it is stored (the delivery metrics). */
     @FunctionalInterface
@@ -32,6 +36,13 @@ public final class EventEmitter {
             throw e.getCause() instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException("recipient event not written: " + e.getCause().getMessage(), e.getCause());
         }
-        listeners.forEach(listener -> listener.recorded(event));
+        for (Listener listener : listeners) {
+            try {
+                listener.recorded(event);
+            } catch (RuntimeException e) {
+                // the event is stored: a listener's failure (a metric) must not fail the delivery
+                LOG.warn("Listener {} failed on event {}: {}", listener.getClass().getSimpleName(), event.path("event_id").asText(), e.toString());
+            }
+        }
     }
 }
