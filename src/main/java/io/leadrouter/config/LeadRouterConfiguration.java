@@ -36,6 +36,7 @@ import io.leadrouter.monitoring.BuyerFilesHealthCheck;
 import io.leadrouter.monitoring.DatabaseHealthCheck;
 import io.leadrouter.monitoring.DeliveryMetrics;
 import io.leadrouter.monitoring.FirehoseBacklogHealthCheck;
+import io.leadrouter.monitoring.JolokiaClientErrors;
 import io.leadrouter.monitoring.ReadyLine;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.events.EventSeals;
@@ -152,6 +153,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         String management = "http://" + settings.text("camel.management.host") + ":" + settings.integer("camel.management.port");
         String api = "http://" + settings.text("camel.server.host") + ":" + settings.integer("camel.server.port")
                 + " (admin key in " + settings.text("leadrouter.api.admin-key-file") + ")";
+        context.addStartupListener(new JolokiaClientErrors());
         context.addStartupListener(new ReadyLine(() -> new ReadyLine.Addresses(api, management, dataSource.getJdbcUrl(), brokers), buyerFiles));
     }
 
