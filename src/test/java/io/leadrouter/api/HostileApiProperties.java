@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadrouter.testing.HostileHttp;
 import io.leadrouter.testing.RouterUnderTest;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +70,8 @@ class HostileApiProperties {
         long keysBefore = router.count("select count(*) from api_keys");
         long leadsBefore = router.count("select count(*) from leads");
 
-        HttpResponse<String> answer = send(operation.method(), operation.path().replaceAll("\\{[^}]+}", encode(parameter))
-                + "?" + encode(query) + "=" + encode(query), "Bearer " + router.adminKey(), contentType, body);
+        HttpResponse<String> answer = send(operation.method(), operation.path().replaceAll("\\{[^}]+}", HostileHttp.encode(parameter, ""))
+                + "?" + HostileHttp.encode(query, "") + "=" + HostileHttp.encode(query, ""), "Bearer " + router.adminKey(), contentType, body);
 
         assertTrue(answer.statusCode() < 500, operation + " answered " + answer.statusCode() + ": " + answer.body());
         if (answer.statusCode() >= 400) {
@@ -137,23 +135,7 @@ class HostileApiProperties {
     }
 
     private static HttpResponse<String> send(String method, String pathAndQuery, String authorization, String contentType, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(router.baseUrl() + pathAndQuery))
-                .timeout(ANSWER_WITHIN)
-                .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (!contentType.isEmpty()) {
-            request.header("Content-Type", contentType);
-        }
-        if (!authorization.isEmpty()) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new AssertionError(method + " " + pathAndQuery + " not answered within " + ANSWER_WITHIN, e);
-        } catch (Exception e) {
-            throw new AssertionError(method + " " + pathAndQuery + " failed: " + e, e);
-        }
+        return HostileHttp.send(http, method, router.baseUrl() + pathAndQuery, authorization, contentType, body, ANSWER_WITHIN);
     }
 
     private static void assertJsonError(HttpResponse<String> answer) {
@@ -161,19 +143,5 @@ class HostileApiProperties {
         JsonNode error = RouterUnderTest.read(answer.body());
         assertEquals(answer.statusCode(), error.path("status").asInt(), answer.body());
         assertTrue(error.path("error").isTextual() && !error.path("error").asText().isBlank(), answer.body());
-    }
-
-    /** Every byte but the unreserved ones percent-encoded: any text becomes a valid path segment or query part. */
-    private static String encode(String text) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-                encoded.append(c);
-            } else {
-                encoded.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return encoded.toString();
     }
 }

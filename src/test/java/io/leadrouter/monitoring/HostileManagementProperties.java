@@ -2,12 +2,10 @@ package io.leadrouter.monitoring;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.leadrouter.testing.HostileHttp;
 import io.leadrouter.testing.RouterUnderTest;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -54,7 +52,8 @@ class HostileManagementProperties {
             @ForAll("hostileText") String query, @ForAll("methods") String method, @ForAll("bodies") String body,
             @ForAll("keys") String key) {
         String authorization = key.equals("operate") ? "Bearer " + operateKey : key;
-        HttpResponse<String> answer = send(method, path + encode(tail) + "?" + encode(query) + "=" + encode(query), authorization, body);
+        HttpResponse<String> answer = HostileHttp.send(http, method, router.managementUrl() + path + HostileHttp.encode(tail, "/:=")
+                + "?" + HostileHttp.encode(query, "/:=") + "=" + HostileHttp.encode(query, "/:="), authorization, "", body, ANSWER_WITHIN);
 
         assertTrue(answer.statusCode() < 500, method + " " + path + " answered " + answer.statusCode() + ": " + answer.body());
         assertTrue(router.observe("/observe/health/live", null).statusCode() == 200, "the router is still alive");
@@ -92,36 +91,5 @@ class HostileManagementProperties {
                 Arbitraries.of("{}", "[]", "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc\"}",
                         "{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"Verbose\",\"value\":true}",
                         "{\"type\":\"read\",\"mbean\":\"*:*\"}", "[".repeat(5000), "{\"type\":\"list\",\"path\":\"" + "a/".repeat(2000) + "\"}"));
-    }
-
-    private static HttpResponse<String> send(String method, String pathAndQuery, String authorization, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(router.managementUrl() + pathAndQuery))
-                .timeout(ANSWER_WITHIN)
-                .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (!authorization.isEmpty()) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new AssertionError(method + " " + pathAndQuery + " not answered within " + ANSWER_WITHIN, e);
-        } catch (Exception e) {
-            throw new AssertionError(method + " " + pathAndQuery + " failed: " + e, e);
-        }
-    }
-
-    /** Every byte but the unreserved ones (and '/') percent-encoded. */
-    private static String encode(String text) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-_.~/:=".indexOf(c) >= 0) {
-                encoded.append(c);
-            } else {
-                encoded.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return encoded.toString();
     }
 }
