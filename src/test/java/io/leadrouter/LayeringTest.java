@@ -36,7 +36,7 @@ class LayeringTest {
             Map.entry("routing", List.of("model", "support", "intake", "buyers", "events", "delivery")),
             Map.entry("security", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
             Map.entry("monitoring", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
-            Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security")));
+            Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security", "monitoring")));
 
     private static JavaClasses main;
 

@@ -9,6 +9,7 @@ import io.leadrouter.security.ComplianceRecords;
 import io.leadrouter.security.Caller;
 import io.leadrouter.security.Role;
 import io.leadrouter.model.Buyer;
+import io.leadrouter.monitoring.AlertListing;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.routing.DeadLetterReplay;
@@ -92,6 +93,12 @@ public final class ApiRoutes extends RouteBuilder {
                     .security(ApiAccess.SCHEME, "read")
                     .to("direct:api-buyers");
 
+        rest("/alerts").tag("monitoring")
+                .get().id("api-alerts").routeId("api-alerts")
+                    .description("The spec's alerts per buyer: the open ones and those raised in the last 7 days, newest first")
+                    .security(ApiAccess.SCHEME, "read")
+                    .to("direct:api-alerts");
+
         rest("/audit/verify").tag("audit")
                 .get().id("api-audit-verify").routeId("api-audit-verify")
                     .description("Recomputes the seal over every event: intact, or the first event not as it was sealed")
@@ -119,6 +126,9 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(this::verifyEvents).id("verify-events");
         from("direct:api-audit-log").routeConfigurationId(ApiErrors.ID)
                 .process(this::auditLog).id("list-audit-log");
+        from("direct:api-alerts").routeConfigurationId(ApiErrors.ID)
+                .process(e -> JsonResponses.respond(e, 200, json.createObjectNode()
+                        .set("alerts", lookup(AlertListing.class, "alertListing").openAndRecent()))).id("list-alerts");
         from("direct:api-buyers").routeConfigurationId(ApiErrors.ID)
                 .process(this::buyers).id("list-buyers");
     }

@@ -32,6 +32,9 @@ import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpClientWarmUp;
 import io.leadrouter.delivery.LeadFieldMask;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
+import io.leadrouter.monitoring.AlertEvaluation;
+import io.leadrouter.monitoring.AlertListing;
+import io.leadrouter.monitoring.AlertThresholds;
 import io.leadrouter.monitoring.BuyerFilesHealthCheck;
 import io.leadrouter.monitoring.DatabaseHealthCheck;
 import io.leadrouter.monitoring.DeliveryMetrics;
@@ -154,6 +157,15 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         String api = "http://" + settings.text("camel.server.host") + ":" + settings.integer("camel.server.port")
                 + " (admin key in " + settings.text("leadrouter.api.admin-key-file") + ")";
         context.addStartupListener(new JolokiaClientErrors());
+        AlertThresholds thresholds = new AlertThresholds(Double.parseDouble(settings.text("leadrouter.alerts.delivery-rate-below")),
+                Duration.ofSeconds(settings.integer("leadrouter.alerts.window-seconds")), settings.integer("leadrouter.alerts.min-offers"),
+                Duration.ofMillis(settings.integer("leadrouter.alerts.response-time-above-ms")),
+                settings.integer("leadrouter.alerts.consecutive-failures-above"),
+                Duration.ofSeconds(settings.integer("leadrouter.alerts.offline-seconds")));
+        context.getRegistry().bind("alertEvaluation", new AlertEvaluation(dataSource,
+                context.getRegistry().lookupByNameAndType("buyerCatalog", BuyerCatalog.class), thresholds, context.createProducerTemplate(),
+                FirehoseRelay.kafkaUri(settings.text("leadrouter.alerts.kafka-topic")), Json.MAPPER));
+        context.getRegistry().bind("alertListing", new AlertListing(dataSource, Json.MAPPER));
         context.addStartupListener(new ReadyLine(() -> new ReadyLine.Addresses(api, management, dataSource.getJdbcUrl(), brokers), buyerFiles));
     }
 

@@ -34,7 +34,8 @@ class OpenApiDocumentTest {
             Map.entry("delete /api-keys/{id}", "api-keys-revoke"),
             Map.entry("get /audit-log", "api-audit-log"),
             Map.entry("get /audit/verify", "api-audit-verify"),
-            Map.entry("get /leads/{leadId}/compliance", "api-lead-compliance"));
+            Map.entry("get /leads/{leadId}/compliance", "api-lead-compliance"),
+            Map.entry("get /alerts", "api-alerts"));
 
     private static RouterUnderTest router;
 

@@ -48,7 +48,8 @@ class ApiAccessTest {
             Map.entry("api-keys-revoke", EnumSet.of(Role.ADMIN)),
             Map.entry("api-audit-log", EnumSet.of(Role.ADMIN)),
             Map.entry("api-audit-verify", EnumSet.of(Role.ADMIN)),
-            Map.entry("api-lead-compliance", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)));
+            Map.entry("api-lead-compliance", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)),
+            Map.entry("api-alerts", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)));
 
     private static final String BUYER_A = "rcp_accessA";
     private static final String BUYER_B = "rcp_accessB";
@@ -248,6 +249,7 @@ class ApiAccessTest {
             case "api-audit-log" -> router.call("GET", "/audit-log", key, null, null);
             case "api-audit-verify" -> router.call("GET", "/audit/verify", key, null, null);
             case "api-lead-compliance" -> router.call("GET", "/leads/" + leadId + "/compliance", key, null, null);
+            case "api-alerts" -> router.call("GET", "/alerts", key, null, null);
             default -> throw new AssertionError("no request for " + operation);
         };
     }

@@ -30,7 +30,7 @@ public final class LogCapture implements AutoCloseable {
         root.addAppender(appender);
     }
 
-    /** Every captured line, formatted, with the messages of attached exceptions. */
+    /** Every captured line, its level first, formatted, with the messages of attached exceptions. */
     public List<String> lines() {
         List<ILoggingEvent> events;
         synchronized (appender) { // AppenderBase appends holding the appender's lock: copy under it while threads still log
@@ -40,7 +40,7 @@ public final class LogCapture implements AutoCloseable {
     }
 
     private static String render(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(event.getFormattedMessage());
+        StringBuilder line = new StringBuilder(event.getLevel().toString()).append(' ').append(event.getFormattedMessage());
         for (var thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
             line.append(" | ").append(thrown.getClassName()).append(": ").append(thrown.getMessage());
         }

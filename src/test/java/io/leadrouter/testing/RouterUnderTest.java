@@ -47,6 +47,7 @@ public final class RouterUnderTest implements AutoCloseable {
     private final int managementPort;
     private final String eventsTopic;
     private final String leadsTopic;
+    private final String alertsTopic;
     private final Path adminKeyFile;
     private volatile String adminKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -60,6 +61,7 @@ public final class RouterUnderTest implements AutoCloseable {
         this.port = freePort();
         this.managementPort = freePort();
         this.eventsTopic = builder.eventsTopic != null ? builder.eventsTopic : "recipient-events-" + n + "-" + System.nanoTime();
+        this.alertsTopic = "recipient-alerts-" + n + "-" + System.nanoTime();
         this.leadsTopic = builder.leadsTopic != null ? builder.leadsTopic : "leads-" + n + "-" + System.nanoTime();
         // one file per database: the first router on a database writes it, later ones find their key there
         this.adminKeyFile = builder.adminKeyFile != null ? builder.adminKeyFile
@@ -100,6 +102,8 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.recovery.delay-ms", "500");
         properties.put("leadrouter.recovery.period-ms", "500");
         properties.put("leadrouter.events.seal-period-ms", "300");
+        properties.put("leadrouter.alerts.period-ms", "1000");
+        properties.put("leadrouter.alerts.kafka-topic", alertsTopic);
         properties.putAll(builder.properties);
 
         main = new Main(LeadRouterApp.class);
@@ -217,6 +221,10 @@ public final class RouterUnderTest implements AutoCloseable {
 
     public Path buyersDir() {
         return buyersDir;
+    }
+
+    public String alertsTopic() {
+        return alertsTopic;
     }
 
     public String eventsTopic() {
