@@ -13,7 +13,8 @@ begin
     execute format('revoke all on all tables in schema public from %I', router);
     execute format('revoke all on all sequences in schema public from %I', router);
     execute format('grant usage on schema public to %I', router);
-    execute format('grant select, insert, update on leads, dead_letters, api_keys, alerts to %I', router);
+    execute format('grant select, insert, update on leads, dead_letters, api_keys, alerts, buyer_circuits to %I', router);
+    execute format('grant select, insert, update, delete on held_leads to %I', router);
     execute format('grant select, insert on recipient_events, audit_log, event_checkpoints to %I', router);
     -- the relay deletes what Kafka acknowledged
     execute format('grant select, insert, delete on firehose_outbox to %I', router);

@@ -35,8 +35,10 @@ class LayeringTest {
             Map.entry("delivery", List.of("model", "support", "intake", "buyers", "events")),
             Map.entry("routing", List.of("model", "support", "intake", "buyers", "events", "delivery")),
             Map.entry("security", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
-            Map.entry("monitoring", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
-            Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security", "monitoring")));
+            Map.entry("circuit", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
+            Map.entry("monitoring", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "circuit")),
+            Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security", "monitoring",
+                    "circuit")));
 
     private static JavaClasses main;
 

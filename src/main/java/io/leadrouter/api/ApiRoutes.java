@@ -1,28 +1,21 @@
 package io.leadrouter.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.ComplianceRecords;
 import io.leadrouter.security.Caller;
 import io.leadrouter.security.Role;
-import io.leadrouter.model.Buyer;
 import io.leadrouter.monitoring.AlertListing;
-import io.leadrouter.buyers.BuyerCatalog;
-import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
-import io.leadrouter.delivery.HttpEndpoints;
 import io.leadrouter.events.EventJson;
 import io.leadrouter.events.EventSeals;
 import io.leadrouter.events.EventStore;
 import io.leadrouter.support.JsonResponses;
 import io.leadrouter.intake.LeadIds;
 import io.leadrouter.support.Json;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -31,7 +24,8 @@ import org.apache.camel.model.rest.RestParamType;
 
 /**
  * The HTTP API in Camel's REST DSL: intake ({@code POST /leads}) and the read and operations side
- * (events of a lead, dead letters, buyers), with its OpenAPI document at {@code GET /openapi.json}.
+ * (events of a lead, dead letters, alerts, audit), with its OpenAPI document at {@code GET /openapi.json};
+ * the buyers' operations are in {@link BuyerApiRoutes}, the keys' in {@link ApiKeyRoutes}.
  * Every answer, an error included, is JSON in the shape of {@link JsonResponses}.
  */
 public final class ApiRoutes extends RouteBuilder {
@@ -88,11 +82,6 @@ public final class ApiRoutes extends RouteBuilder {
                     .responseMessage().code(404).message("no pending dead letter").endResponseMessage()
                     .responseMessage().code(409).message("the buyer is gone, or the lead was sold meanwhile").endResponseMessage()
                     .to("direct:api-dead-letter-replay");
-        rest("/buyers").tag("buyers")
-                .get().id("api-buyers").routeId("api-buyers").description("Buyers in force, and every buyer file with its problem if any")
-                    .security(ApiAccess.SCHEME, "read")
-                    .to("direct:api-buyers");
-
         rest("/alerts").tag("monitoring")
                 .get().id("api-alerts").routeId("api-alerts")
                     .description("The spec's alerts per buyer: the open ones and those raised in the last 7 days, newest first")
@@ -129,8 +118,6 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-alerts").routeConfigurationId(ApiErrors.ID)
                 .process(e -> JsonResponses.respond(e, 200, json.createObjectNode()
                         .set("alerts", lookup(AlertListing.class, "alertListing").openAndRecent()))).id("list-alerts");
-        from("direct:api-buyers").routeConfigurationId(ApiErrors.ID)
-                .process(this::buyers).id("list-buyers");
     }
 
     private void leadEvents(Exchange exchange) throws Exception {
@@ -210,27 +197,6 @@ public final class ApiRoutes extends RouteBuilder {
             }
         }
         JsonResponses.respond(exchange, 200, json.createObjectNode().set("entries", lookup(AuditLog.class, "auditLog").recent(n)));
-    }
-
-    private void buyers(Exchange exchange) {
-        BuyerCatalog catalog = lookup(BuyerCatalog.class, "buyerCatalog");
-        ObjectNode body = json.createObjectNode();
-        ArrayNode active = body.putArray("buyers");
-        for (Buyer buyer : catalog.all()) {
-            active.addObject()
-                    .put("id", buyer.id()).put("name", buyer.name()).put("tier", buyer.tier())
-                    .put("enabled", buyer.enabled()).put("exclusive", buyer.exclusive())
-                    .put("priority", buyer.priority()).put("price", buyer.price())
-                    .put("url", HttpEndpoints.displayUrl(buyer)).put("file", buyer.sourceFile().getFileName().toString());
-        }
-        ArrayNode files = body.putArray("files");
-        for (Map.Entry<Path, BuyerFileWatcher.FileState> file : lookup(BuyerFileWatcher.class, "buyerFileWatcher").fileStates().entrySet()) {
-            files.addObject()
-                    .put("file", file.getKey().getFileName().toString())
-                    .put("buyer_id", file.getValue().buyerId())
-                    .put("problem", file.getValue().problem());
-        }
-        JsonResponses.respond(exchange, 200, body);
     }
 
     private <T> T lookup(Class<T> type, String name) {

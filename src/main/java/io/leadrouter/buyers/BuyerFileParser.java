@@ -408,6 +408,8 @@ public final class BuyerFileParser {
                 d.get("priority").intValue(),
                 retry(d.get("retry")),
                 response(d.get("response")),
+                alertOverrides(d.get("alerts")),
+                new Buyer.CircuitBreaker(integer(d.path("circuit_breaker"), "failures_to_open")),
                 file);
     }
 
@@ -452,6 +454,22 @@ public final class BuyerFileParser {
                 r.get("initial_delay_ms").longValue(),
                 r.get("backoff_multiplier").doubleValue(),
                 r.get("max_delay_ms").longValue());
+    }
+
+    private static Buyer.AlertOverrides alertOverrides(JsonNode a) {
+        if (isAbsent(a)) {
+            return Buyer.AlertOverrides.NONE;
+        }
+        return new Buyer.AlertOverrides(
+                a.hasNonNull("delivery_rate_below") ? a.get("delivery_rate_below").doubleValue() : null,
+                integer(a, "min_offers"),
+                a.hasNonNull("response_time_above_ms") ? a.get("response_time_above_ms").longValue() : null,
+                integer(a, "consecutive_failures_above"),
+                a.hasNonNull("offline_seconds") ? a.get("offline_seconds").longValue() : null);
+    }
+
+    private static Integer integer(JsonNode object, String field) {
+        return object.hasNonNull(field) ? object.get(field).intValue() : null;
     }
 
     private static ResponseRules response(JsonNode r) {

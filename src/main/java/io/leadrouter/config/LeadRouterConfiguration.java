@@ -32,8 +32,11 @@ import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpClientWarmUp;
 import io.leadrouter.delivery.LeadFieldMask;
 import io.leadrouter.delivery.RetryWhileAttemptsLeft;
+import io.leadrouter.circuit.BuyerCircuits;
+import io.leadrouter.circuit.CircuitPolicy;
 import io.leadrouter.monitoring.AlertEvaluation;
 import io.leadrouter.monitoring.AlertListing;
+import io.leadrouter.monitoring.AlertNotifier;
 import io.leadrouter.monitoring.AlertThresholds;
 import io.leadrouter.monitoring.BuyerFilesHealthCheck;
 import io.leadrouter.monitoring.DatabaseHealthCheck;
@@ -56,6 +59,8 @@ import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.intake.LeadParser;
 import io.leadrouter.intake.LeadInserts;
 import io.leadrouter.intake.LeadStore;
+import io.leadrouter.routing.HeldLeadRelease;
+import io.leadrouter.routing.HeldLeads;
 import io.leadrouter.routing.InstancePresence;
 import io.leadrouter.routing.LeadHistory;
 import io.leadrouter.routing.OrphanedLeads;
@@ -162,9 +167,14 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.integer("leadrouter.alerts.response-time-above-ms")),
                 settings.integer("leadrouter.alerts.consecutive-failures-above"),
                 Duration.ofSeconds(settings.integer("leadrouter.alerts.offline-seconds")));
+        AlertNotifier notifier = new AlertNotifier(settings.optionalText("leadrouter.alerts.notify-url").orElse(""),
+                settings.integer("leadrouter.alerts.notify-retries") + 1, context.createProducerTemplate(), Json.MAPPER);
+        context.getRegistry().bind("alertNotifier", notifier);
         context.getRegistry().bind("alertEvaluation", new AlertEvaluation(dataSource,
                 context.getRegistry().lookupByNameAndType("buyerCatalog", BuyerCatalog.class), thresholds, context.createProducerTemplate(),
-                FirehoseRelay.kafkaUri(settings.text("leadrouter.alerts.kafka-topic")), Json.MAPPER));
+                FirehoseRelay.kafkaUri(settings.text("leadrouter.alerts.kafka-topic")), Json.MAPPER,
+                // routing starts once the buyer files are read (InitialBuyerScan)
+                () -> context.getRouteController().getRouteStatus(LeadRoutingRoutes.ROUTE_ID).isStarted(), notifier));
         context.getRegistry().bind("alertListing", new AlertListing(dataSource, Json.MAPPER));
         context.addStartupListener(new ReadyLine(() -> new ReadyLine.Addresses(api, management, dataSource.getJdbcUrl(), brokers), buyerFiles));
     }
@@ -212,7 +222,17 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         context.addService(relay, true, true);
         EventWriter eventWriter = new EventWriter(context, eventStore, relay,
                 settings.integer("leadrouter.events.max-batch"), settings.integer("leadrouter.events.queue-capacity"));
-        DeliveryMetrics metrics = new DeliveryMetrics(context, dataSource);
+        LeadHistory history = new LeadHistory(dataSource, catalog);
+        HeldLeads held = new HeldLeads(dataSource, json, presence.instanceId());
+        registry.bind("heldLeads", held);
+        BuyerCircuits circuits = new BuyerCircuits(dataSource, new CircuitPolicy(settings.integer("leadrouter.circuit.failures-to-open"),
+                Duration.ofMillis(settings.integer("leadrouter.circuit.cool-down-ms")),
+                Duration.ofMillis(settings.integer("leadrouter.circuit.max-cool-down-ms")),
+                settings.integer("leadrouter.circuit.release-per-sweep")),
+                catalog, held, new HeldLeadRelease(held, catalog, history, producer), presence.instanceId());
+        context.addService(circuits, true, true);
+        registry.bind("buyerCircuits", circuits);
+        DeliveryMetrics metrics = new DeliveryMetrics(context, dataSource, circuits);
         context.addService(metrics, true, true);
         registry.bind("deliveryMetrics", metrics);
         EventEmitter emitter = new EventEmitter(eventWriter, List.of(metrics));
@@ -232,8 +252,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
         LeadCompletions completions = new LeadCompletions(context, dataSource);
-        LeadHistory history = new LeadHistory(dataSource, catalog);
-        registry.bind("leadWalk", new LeadWalk(history, catalog, completions));
+        registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held));
 
         DeadLetters deadLetters = new DeadLetters(dataSource, json);
         registry.bind("deadLetters", deadLetters);

@@ -3,19 +3,43 @@ package io.leadrouter.delivery;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * One attempt of one lead at one buyer, shared by every buyer route: number it, record it, build the
- * buyer's request, post it, classify what came back (or why nothing did), record the outcome, and
- * hand a technical failure to the calling buyer route's redelivery. It has no error handler of its
- * own: Camel redelivers at the step that failed, which is the buyer route's call of this route, so
- * a redelivery runs the whole attempt again.
+ * One attempt of one lead at one buyer, shared by every buyer route. First the buyer's circuit
+ * decides (io.leadrouter.circuit.BuyerCircuits): while it is open or paused the lead is held
+ * (io.leadrouter.routing.HeldLeads) and the buyer is not called. Otherwise: number the attempt,
+ * record it, build the buyer's request, post it, classify what came back (or why nothing did),
+ * record the outcome, tell the circuit, and hand a technical failure to the calling buyer route's
+ * redelivery. Neither route has an error handler of its own: Camel redelivers at the step that
+ * failed, which is the buyer route's call of this route, so a redelivery asks the circuit again
+ * and runs the whole attempt again.
  */
 public final class DeliveryAttemptRoute extends RouteBuilder {
 
     public static final String ENDPOINT = "direct:delivery-attempt";
+    private static final String CALL = "direct:call-buyer";
+    private static final String CALL_STEPS = "direct:call-buyer-steps";
 
     @Override
     public void configure() {
         from(ENDPOINT).routeId("delivery-attempt")
+                .errorHandler(noErrorHandler())
+                .bean("buyerCircuits", "admit").id("ask-circuit")
+                .choice().id("call-or-hold")
+                    .when(exchangeProperty(ExchangeKeys.HELD_BY_CIRCUIT).isEqualTo(true))
+                        .bean("heldLeads", "hold").id("hold-lead")
+                    .otherwise()
+                        .to(CALL).id("attempt-call")
+                .end();
+
+        from(CALL).routeId("call-buyer")
+                .errorHandler(noErrorHandler())
+                .doTry()
+                    .to(CALL_STEPS).id("attempt-steps")
+                .doFinally()
+                    // however the attempt ended: the circuit counts the calls under way of a buyer on probation
+                    .bean("buyerCircuits", "callEnded").id("end-call")
+                .end();
+
+        from(CALL_STEPS).routeId("call-buyer-steps")
                 .errorHandler(noErrorHandler())
                 .bean("attemptStart", "start").id("start-attempt")
                 .bean("attemptEvents", "attempted").id("record-attempt")
@@ -29,6 +53,7 @@ public final class DeliveryAttemptRoute extends RouteBuilder {
                     .bean("outcomeClassifier", "classifyAnswer").id("classify-answer")
                 .end()
                 .bean("attemptEvents", "concluded").id("record-outcome")
+                .bean("buyerCircuits", "observe").id("tell-circuit")
                 .filter(OutcomeClassifier::retryEligible)
                     .process(RetryableDeliveryException::raise).id("ask-for-redelivery")
                 .end();

@@ -22,6 +22,19 @@ public final class ExchangeKeys {
     /** The lead fields masked in the latest attempt's outcome (a List of dotted paths; see {@link LeadFieldMask}). */
     public static final String MASKED_FIELDS = "leadRouterMaskedFields";
 
+    /** The circuit's answer for this attempt (true: hold the lead, do not call the buyer). */
+    public static final String HELD_BY_CIRCUIT = "leadRouterHeldByCircuit";
+    /** On a call the circuit let through while its buyer is on probation: counted until the call ends. */
+    public static final String ON_PROBATION = "leadRouterOnProbation";
+    /** Set when this buyer's circuit held the lead instead of calling the buyer (see io.leadrouter.circuit). */
+    public static final String HELD = "leadRouterHeld";
+    /** On a held lead released to its buyer: that buyer's id. Its row of held_leads goes once the buyer is done with it. */
+    public static final String RELEASED_TO = "leadRouterReleasedTo";
+    /** On the one call that tries whether a buyer whose circuit is open answers again. */
+    public static final String PROBE = "leadRouterProbe";
+    /** On a probe that failed: it goes back to the held leads, whatever attempts its buyer allows. */
+    public static final String PROBE_FAILED = "leadRouterProbeFailed";
+
     private ExchangeKeys() {
     }
 

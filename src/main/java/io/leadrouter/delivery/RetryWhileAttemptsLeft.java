@@ -1,12 +1,14 @@
 package io.leadrouter.delivery;
 
+import io.leadrouter.support.Causes;
 import io.leadrouter.support.DatabaseOutage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 
 /**
  * The redelivery rule of every buyer route: redeliver a technical failure while the buyer's
- * max_attempts allows, and a database outage for as long as it lasts (waiting cures it, and it
+ * max_attempts allows (and a failed probe of an open circuit, to be held again, and a call the
+ * circuit's gate deferred while its buyer is on probation), and a database outage for as long as it lasts (waiting cures it, and it
  * consumes no attempt: see {@link AttemptStart}); anything else (including errors of the router
  * itself) goes straight to the dead-letter channel. Only the buyer's outcome ends a delivery.
  */
@@ -18,8 +20,12 @@ public final class RetryWhileAttemptsLeft implements Predicate {
         if (failure == null) {
             failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         }
+        if (Causes.has(failure, BuyerOnProbationException.class)) {
+            return true; // the gate deferred the call: ask again, no attempt was used
+        }
         if (failure instanceof RetryableDeliveryException retryable) {
-            return !retryable.attempt().isLast();
+            // a failed probe is redelivered to the circuit's gate, which holds the lead again
+            return !retryable.attempt().isLast() || exchange.getProperty(ExchangeKeys.PROBE_FAILED, false, Boolean.class);
         }
         return DatabaseOutage.isOutage(failure);
     }

@@ -30,6 +30,8 @@ public record Buyer(
         int priority,
         RetryPolicy retry,
         ResponseRules response,
+        AlertOverrides alerts,
+        CircuitBreaker circuitBreaker,
         Path sourceFile) {
 
     /** Where and how the buyer's system is called. Timeouts are always explicit (camel-http's own default is 180 s). */
@@ -125,5 +127,24 @@ public record Buyer(
 
     /** A rejection reason containing {@code contains} (case-insensitive) is reported as {@code reason}, a failure reason name. */
     public record ReasonRule(String contains, String reason) {
+    }
+
+    /**
+     * The buyer's own alert thresholds (file section {@code alerts}); each null one is the router's
+     * (leadrouter.alerts.*).
+     */
+    public record AlertOverrides(Double deliveryRateBelow, Integer minOffers, Long responseTimeAboveMs,
+            Integer consecutiveFailuresAbove, Long offlineSeconds) {
+
+        public static final AlertOverrides NONE = new AlertOverrides(null, null, null, null, null);
+    }
+
+    /**
+     * When the buyer's circuit opens (file section {@code circuit_breaker}): after this many technical
+     * failures in a row, 0 for never; null is the router's leadrouter.circuit.failures-to-open.
+     */
+    public record CircuitBreaker(Integer failuresToOpen) {
+
+        public static final CircuitBreaker DEFAULT = new CircuitBreaker(null);
     }
 }

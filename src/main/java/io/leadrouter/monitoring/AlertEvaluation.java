@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -34,21 +35,27 @@ public final class AlertEvaluation {
 
     private final DataSource dataSource;
     private final BuyerCatalog catalog;
-    private final AlertRules rules;
-    private final BuyerObservations observations;
+    private final AlertThresholds thresholds;
     private final ProducerTemplate producer;
     private final String topicUri;
     private final ObjectMapper json;
+    private final BooleanSupplier buyersLoaded;
+    private final AlertNotifier notifier;
 
+    /**
+     * @param buyersLoaded whether the buyer files have been read since the start: until then the catalog
+     *        is empty, and its buyers' open alerts would look over
+     */
     public AlertEvaluation(DataSource dataSource, BuyerCatalog catalog, AlertThresholds thresholds, ProducerTemplate producer,
-            String topicUri, ObjectMapper json) {
+            String topicUri, ObjectMapper json, BooleanSupplier buyersLoaded, AlertNotifier notifier) {
         this.dataSource = dataSource;
         this.catalog = catalog;
-        this.rules = new AlertRules(thresholds);
-        this.observations = new BuyerObservations(thresholds);
+        this.thresholds = thresholds;
         this.producer = producer;
         this.topicUri = topicUri;
         this.json = json;
+        this.buyersLoaded = buyersLoaded;
+        this.notifier = notifier;
     }
 
     /** A change of an alert: raised or resolved. */
@@ -57,6 +64,9 @@ public final class AlertEvaluation {
     }
 
     public void round() throws SQLException {
+        if (!buyersLoaded.getAsBoolean()) {
+            return;
+        }
         List<Change> changes = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -69,7 +79,9 @@ public final class AlertEvaluation {
                 catalog.all().forEach(buyer -> buyers.put(buyer.id(), buyer));
                 Map<String, List<AlertRules.Firing>> firing = new HashMap<>();
                 for (Buyer buyer : buyers.values()) {
-                    firing.put(buyer.id(), rules.firing(buyer.name(), observations.of(connection, buyer.id())));
+                    // the buyer file's own thresholds, where it sets any
+                    AlertThresholds own = thresholds.forBuyer(buyer.alerts());
+                    firing.put(buyer.id(), new AlertRules(own).firing(buyer.name(), new BuyerObservations(own).of(connection, buyer.id())));
                 }
                 resolveWhatIsOver(connection, firing, buyers, changes);
                 raiseWhatIsNew(connection, firing, buyers, changes);
@@ -146,7 +158,7 @@ public final class AlertEvaluation {
         }
     }
 
-    /** Logged, and published on the alerts topic; the table holds the alert whether or not Kafka takes it. */
+    /** Logged, published on the alerts topic and notified; the table holds the alert whether or not Kafka or the notification take it. */
     private void announce(Change change) {
         LOG.warn("Alert {} {} for {}: {}", change.alert(), change.status(), change.recipientId(), change.message());
         ObjectNode message = json.createObjectNode();
@@ -165,5 +177,6 @@ public final class AlertEvaluation {
             LOG.error("Alert {} {} for {} not published on the alerts topic (it is in the alerts table): {}", change.alert(),
                     change.status(), change.recipientId(), e.getMessage());
         }
+        notifier.notify(change.alert(), change.status(), change.recipientId(), change.message());
     }
 }

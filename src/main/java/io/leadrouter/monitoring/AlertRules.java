@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Which of the spec's four alerts a buyer's observation calls for. Pure: the thresholds and the observation decide. */
+/**
+ * Which of the spec's four alerts a buyer's observation calls for, and whether its circuit is open.
+ * Pure: the thresholds and the observation decide.
+ */
 final class AlertRules {
 
     /** The alert kinds, as stored, published and listed. */
@@ -12,6 +15,7 @@ final class AlertRules {
     static final String RESPONSE_TIME = "response_time_high";
     static final String CONSECUTIVE_FAILURES = "consecutive_failures";
     static final String OFFLINE = "buyer_offline";
+    static final String CIRCUIT_OPEN = "circuit_open";
 
     /** One alert a buyer's figures call for: its measured value and the threshold it crossed. */
     record Firing(String alert, double value, double threshold, String message) {
@@ -45,10 +49,15 @@ final class AlertRules {
                     "%s: %d failed calls in a row, more than %d", buyerName, seen.failuresInARow(), thresholds.consecutiveFailuresAbove())));
         }
         long offlineMs = thresholds.offlineAfter().toMillis();
-        if (seen.onlyTechnicalForMs() >= offlineMs) {
-            firing.add(new Firing(OFFLINE, seen.onlyTechnicalForMs() / 1000.0, offlineMs / 1000.0, String.format(Locale.ROOT,
-                    "%s: nothing but technical failures for %d s (offline after %d s)", buyerName, seen.onlyTechnicalForMs() / 1000,
-                    offlineMs / 1000)));
+        long offlineFor = Math.max(seen.onlyTechnicalForMs(), seen.circuitOpenForMs());
+        if (offlineFor >= offlineMs) {
+            String why = seen.circuitOpenForMs() >= seen.onlyTechnicalForMs() ? "circuit open" : "nothing but technical failures";
+            firing.add(new Firing(OFFLINE, offlineFor / 1000.0, offlineMs / 1000.0, String.format(Locale.ROOT,
+                    "%s: %s for %d s (offline after %d s)", buyerName, why, offlineFor / 1000, offlineMs / 1000)));
+        }
+        if (seen.circuitOpenForMs() >= 0) {
+            firing.add(new Firing(CIRCUIT_OPEN, seen.circuitOpenForMs() / 1000.0, 0, String.format(Locale.ROOT,
+                    "%s: circuit open for %d s, its leads are held", buyerName, seen.circuitOpenForMs() / 1000)));
         }
         return firing;
     }

@@ -40,7 +40,20 @@ final class BuyerObservations {
                 meanMs = rs.getDouble(3);
             }
         }
-        return new BuyerObservation(offers, delivered, meanMs, failuresInARow(connection, buyerId), onlyTechnicalForMs(connection, buyerId));
+        return new BuyerObservation(offers, delivered, meanMs, failuresInARow(connection, buyerId), onlyTechnicalForMs(connection, buyerId),
+                circuitOpenForMs(connection, buyerId));
+    }
+
+    /** Since its circuit opened (io.leadrouter.circuit), or -1 while it is closed or paused by hand. */
+    private static long circuitOpenForMs(Connection connection, String buyerId) throws SQLException {
+        try (PreparedStatement circuit = connection.prepareStatement("""
+                select extract(epoch from now() - opened_at) * 1000 from buyer_circuits
+                where recipient_id = ? and state in ('open', 'probing')""")) {
+            circuit.setString(1, buyerId);
+            try (ResultSet rs = circuit.executeQuery()) {
+                return rs.next() ? Math.max(0, (long) rs.getDouble(1)) : -1;
+            }
+        }
     }
 
     /** Failed calls since the last delivery, counted up to a bound past the threshold. */

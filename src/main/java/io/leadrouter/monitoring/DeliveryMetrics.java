@@ -3,6 +3,8 @@ package io.leadrouter.monitoring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.buyers.BuyerRouteInstaller;
+import io.leadrouter.circuit.BuyerCircuits;
+import io.leadrouter.circuit.CircuitState;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.events.EventEmitter;
 import io.leadrouter.model.DeliveryAttempt;
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -49,13 +52,15 @@ public final class DeliveryMetrics extends ServiceSupport implements EventEmitte
 
     private final CamelContext context;
     private final DataSource dataSource;
+    private final BuyerCircuits circuits;
     private final Set<String> buyersSeen = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> consecutiveFailures = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry = new SimpleMeterRegistry();
 
-    public DeliveryMetrics(CamelContext context, DataSource dataSource) {
+    public DeliveryMetrics(CamelContext context, DataSource dataSource, BuyerCircuits circuits) {
         this.context = context;
         this.dataSource = dataSource;
+        this.circuits = circuits;
     }
 
     @Override
@@ -159,6 +164,18 @@ public final class DeliveryMetrics extends ServiceSupport implements EventEmitte
                     .description("Deliveries to the buyer under way, retries waiting included").tags(buyer).register(registry);
             Gauge.builder("leadrouter.delivery.consecutive.failures", failuresInARow(buyerId), AtomicLong::get)
                     .description("Failed calls to the buyer since its last delivery").tags(buyer).register(registry);
+            Gauge.builder("leadrouter.deliveries.queued", () -> context.hasEndpoint("seda://" + routeId) instanceof SedaEndpoint queue
+                    ? queue.getCurrentQueueSize() : 0)
+                    .description("Leads waiting for one of the buyer's delivery threads").tags(buyer).register(registry);
+            if (circuits != null) {
+                for (CircuitState state : CircuitState.values()) {
+                    Gauge.builder("leadrouter.buyer.circuit", () -> circuits.state(buyerId) == state ? 1 : 0)
+                            .description("1 for the state the buyer's circuit is in (closed, open, probing, paused), else 0")
+                            .tags(buyer.and("state", state.label())).register(registry);
+                }
+                Gauge.builder("leadrouter.held.leads", () -> circuits.held(buyerId))
+                        .description("Leads held for the buyer while its circuit is open or it is paused").tags(buyer).register(registry);
+            }
             Counter.builder("leadrouter.deliveries").description("Leads a buyer accepted").tags(buyer).register(registry);
             Counter.builder("leadrouter.revenue").description("Sum of the prices of the leads buyers accepted").tags(buyer).register(registry);
         }

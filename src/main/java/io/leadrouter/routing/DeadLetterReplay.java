@@ -12,8 +12,6 @@ import org.apache.camel.ProducerTemplate;
 /** Sends a dead-lettered lead once more to the buyer it did not reach, with a fresh set of attempts. */
 public final class DeadLetterReplay {
 
-    public static final String ENDPOINT = "seda:dead-letter-replay";
-
     /** How a replay request ended. */
     public enum Result { STARTED, NOT_FOUND, BUYER_GONE, SOLD }
 
@@ -49,7 +47,7 @@ public final class DeadLetterReplay {
             deadLetters.release(id);
             return Result.SOLD;
         }
-        producer.sendBodyAndProperty(ENDPOINT, lead, ExchangeKeys.BUYER_ID, pending.recipientId());
+        producer.sendBodyAndProperty(OneBuyerRoute.ENDPOINT, lead, ExchangeKeys.BUYER_ID, pending.recipientId());
         return Result.STARTED;
     }
 }

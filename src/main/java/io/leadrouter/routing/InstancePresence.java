@@ -70,7 +70,7 @@ public final class InstancePresence extends ServiceSupport {
     }
 
     /** Whether the instance with this id is gone: nobody holds its lock (checked on the given connection). */
-    static boolean isGone(Connection connection, String otherInstance) throws SQLException {
+    public static boolean isGone(Connection connection, String otherInstance) throws SQLException {
         try (PreparedStatement tryLock = connection.prepareStatement("select pg_try_advisory_lock(" + LOCK_KEY + ")")) {
             tryLock.setString(1, otherInstance);
             try (ResultSet rs = tryLock.executeQuery()) {

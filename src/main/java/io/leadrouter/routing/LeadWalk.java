@@ -29,11 +29,13 @@ public final class LeadWalk {
     private final LeadHistory history;
     private final BuyerCatalog catalog;
     private final LeadCompletions completions;
+    private final HeldLeads held;
 
-    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadCompletions completions) {
+    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadCompletions completions, HeldLeads held) {
         this.history = history;
         this.catalog = catalog;
         this.completions = completions;
+        this.held = held;
     }
 
     public void plan(Exchange exchange) throws SQLException {
@@ -111,8 +113,21 @@ public final class LeadWalk {
         }
     };
 
-    public void complete(Exchange exchange) {
-        completions.markComplete(exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId());
+    /**
+     * The walk is over. For a held lead released to its buyer the lead's own walk was over
+     * before: only the held row goes, once the buyer is done with it (not when it was held again).
+     */
+    public void complete(Exchange exchange) throws SQLException {
+        String leadId = exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId();
+        String releasedTo = exchange.getProperty(ExchangeKeys.RELEASED_TO, String.class);
+        if (releasedTo == null) {
+            completions.markComplete(leadId);
+        } else if (!exchange.getProperty(ExchangeKeys.HELD, false, Boolean.class)) {
+            DatabaseOutage.waitOut("release of lead " + leadId, exchange.getContext()::isStarted, () -> {
+                held.finished(leadId, releasedTo);
+                return null;
+            });
+        }
     }
 
     private boolean stillInstalled(Buyer buyer) {

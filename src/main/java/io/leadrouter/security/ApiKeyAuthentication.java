@@ -1,5 +1,7 @@
 package io.leadrouter.security;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
@@ -13,8 +15,8 @@ import java.util.function.Function;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 
 /**
- * Authenticates every request to the API's HTTP server by its key, {@code Authorization: Bearer <key>}
- * or {@code X-Api-Key: <key>}, before Camel sees it: Camel's platform-http runs this handler for every
+ * Authenticates every request to the API's HTTP server by its key, {@code Authorization: Bearer <key>},
+ * {@code X-Api-Key: <key>} or HTTP Basic with the key as password, before Camel sees it: Camel's platform-http runs this handler for every
  * path (an {@link AuthenticationConfig} entry for {@code /*}) and hands the caller to the route as the
  * Vert.x user ({@link #callerOf}). Without a key, or with one not in force, the answer is 401 (the same
  * whichever it was); an address that keeps failing gets 429 for a while instead ({@link FailureThrottle}),
@@ -92,11 +94,28 @@ public final class ApiKeyAuthentication {
         return Optional.of(new Caller(keyId, Role.of(role), principal.getString("recipient_id")));
     }
 
-    private static Optional<String> presentedKey(RoutingContext ctx) {
+    /**
+     * The key: {@code Bearer <key>}, {@code X-Api-Key: <key>}, or HTTP Basic with the key as password
+     * (any user name), which is how Hawtio's Connect page and {@code curl -u} present credentials.
+     */
+    static Optional<String> presentedKey(RoutingContext ctx) {
         String authorization = ctx.request().getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.of(authorization.substring(7).trim());
         }
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return basicPassword(authorization.substring(6).trim());
+        }
         return Optional.ofNullable(ctx.request().getHeader("X-Api-Key")).map(String::trim);
+    }
+
+    private static Optional<String> basicPassword(String encoded) {
+        try {
+            String userAndPassword = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = userAndPassword.indexOf(':');
+            return colon < 0 ? Optional.empty() : Optional.of(userAndPassword.substring(colon + 1));
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
     }
 }

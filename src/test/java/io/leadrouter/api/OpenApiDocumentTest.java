@@ -29,6 +29,8 @@ class OpenApiDocumentTest {
             Map.entry("get /dead-letters", "api-dead-letters"),
             Map.entry("post /dead-letters/{id}/replay", "api-dead-letter-replay"),
             Map.entry("get /buyers", "api-buyers"),
+            Map.entry("post /buyers/{id}/pause", "api-buyer-pause"),
+            Map.entry("post /buyers/{id}/resume", "api-buyer-resume"),
             Map.entry("get /api-keys", "api-keys-list"),
             Map.entry("post /api-keys", "api-keys-create"),
             Map.entry("delete /api-keys/{id}", "api-keys-revoke"),

@@ -89,6 +89,12 @@ class BuyerFileParserTest {
                   reason: Duplicate Lead
                 - contains: "over cap"
                   reason: cap reached
+            alerts:
+              delivery_rate_below: 0.8
+              response_time_above_ms: 3000
+              offline_seconds: 120
+            circuit_breaker:
+              failures_to_open: 3
             """;
 
     /** Only the required fields. Bad-input tests change one thing in it. */
@@ -152,6 +158,8 @@ class BuyerFileParserTest {
                 "$.message",
                 List.of(new ReasonRule("already purchased", "Duplicate Lead"), new ReasonRule("over cap", "Cap Reached"))),
                 buyer.response());
+        assertEquals(new Buyer.AlertOverrides(0.8, null, 3000L, null, 120L), buyer.alerts());
+        assertEquals(new Buyer.CircuitBreaker(3), buyer.circuitBreaker());
         assertEquals(file, buyer.sourceFile());
     }
 
@@ -174,6 +182,8 @@ class BuyerFileParserTest {
         assertEquals(100, buyer.priority());
         assertEquals(new RetryPolicy(3, 1000, 2.0, 60000), buyer.retry());
         assertEquals(new ResponseRules(ResponseType.JSON, List.of(200, 201, 202), null, null, null, null, List.of()), buyer.response());
+        assertEquals(Buyer.AlertOverrides.NONE, buyer.alerts(), "the router's thresholds");
+        assertEquals(Buyer.CircuitBreaker.DEFAULT, buyer.circuitBreaker(), "the router's failures-to-open");
     }
 
     @Test
@@ -308,6 +318,16 @@ class BuyerFileParserTest {
     void priorityThatIsNotAnInteger() {
         assertRefused(MINIMAL + "priority: 1.5\n",
                 "buyers/acme.yaml: priority: must be an integer");
+    }
+
+    @Test
+    void alertThresholdsAndTheCircuitBreakerOutOfRange() {
+        assertRefused(MINIMAL + "alerts:\n  delivery_rate_below: 1.5\n",
+                "buyers/acme.yaml: alerts.delivery_rate_below: must be at most 1");
+        assertRefused(MINIMAL + "alerts:\n  window: 5\n",
+                "buyers/acme.yaml: alerts.window: unknown field");
+        assertRefused(MINIMAL + "circuit_breaker:\n  failures_to_open: -1\n",
+                "buyers/acme.yaml: circuit_breaker.failures_to_open: must be at least 0");
     }
 
     @Test

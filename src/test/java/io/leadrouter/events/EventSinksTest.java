@@ -35,7 +35,7 @@ class EventSinksTest {
         failing = StubBuyer.answering(Reply.json(500, "{\"error\":\"boom\"}"));
         router = RouterUnderTest.start();
         router.writeBuyer("a.yaml", BuyerFiles.jsonBuyer("rcp_SinkAccepting01", "Accepting", accepting.url("/"), 1, false, 1));
-        router.writeBuyer("b.yaml", BuyerFiles.jsonBuyer("rcp_SinkFailing0001", "Failing", failing.url("/"), 2, false, 2));
+        router.writeBuyer("b.yaml", BuyerFiles.neverOpening(BuyerFiles.jsonBuyer("rcp_SinkFailing0001", "Failing", failing.url("/"), 2, false, 2)));
         router.awaitBuyer("rcp_SinkAccepting01");
         router.awaitBuyer("rcp_SinkFailing0001");
     }

@@ -18,15 +18,19 @@ import org.junit.jupiter.api.Test;
 /**
  * The spec's alerts raised and resolved for real, with small thresholds: a buyer failing in a row
  * (and offline), a slow buyer, a refusing buyer. Each alert is raised once and resolved once: in the
- * alerts table, on the alerts topic, in GET /alerts and in the log.
+ * alerts table, on the alerts topic, in GET /alerts and in the log; also with two instances
+ * evaluating, and across a restart.
  */
 class AlertsTest {
 
     @Test
     void aFailingBuyerRaisesConsecutiveFailuresAndOfflineOnceAndADeliveryResolvesThem() throws Exception {
         try (StubBuyer flaky = StubBuyer.answering(Reply.json(503, "{\"error\":\"down\"}"));
+                StubBuyer chat = StubBuyer.answering(Reply.json(500, "{}"), Reply.status(200, "text/plain", "ok"));
                 LogCapture log = new LogCapture("io.leadrouter.monitoring");
                 RouterUnderTest router = RouterUnderTest.builder()
+                        .property("leadrouter.alerts.notify-url", chat.url("/hooks/T000/SECRET123"))
+                        .property("leadrouter.alerts.notify-retry-delay-ms", "50")
                         .property("leadrouter.alerts.period-ms", "300")
                         .property("leadrouter.alerts.consecutive-failures-above", "2")
                         .property("leadrouter.alerts.offline-seconds", "1").start()) {
@@ -58,6 +62,15 @@ class AlertsTest {
             }
             assertEquals(4, log.lines().stream().filter(line -> line.startsWith("WARN Alert ")
                     && line.contains("rcp_alertFlaky")).count(), "each raise and resolution logged at WARN once");
+            // and posted to the notification URL, Slack's way; the first post failed (500) and was retried
+            Awaitility.await("four notifications").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> chat.requestCount() == 5);
+            List<String> texts = chat.requests().stream().map(r -> RouterUnderTest.read(r.body()).path("text").asText()).toList();
+            assertEquals(2, texts.stream().filter(t -> t.equals(texts.get(0))).count(), "the failed post retried as it was: " + texts);
+            assertEquals(2, texts.stream().distinct().filter(t -> t.contains(" raised for rcp_alertFlaky")).count(), texts.toString());
+            assertEquals(2, texts.stream().distinct().filter(t -> t.contains(" resolved for rcp_alertFlaky")).count(), texts.toString());
+            chat.requests().forEach(r -> assertEquals("application/json", r.header("Content-Type")));
+            assertTrue(log.lines().stream().noneMatch(line -> line.contains("SECRET123")), "the URL's token is in no log line");
         }
     }
 
@@ -65,7 +78,12 @@ class AlertsTest {
     void aSlowBuyerAndARefusingBuyerRaiseResponseTimeAndDeliveryRate() throws Exception {
         try (StubBuyer slow = StubBuyer.answering(Reply.after(Duration.ofMillis(400), Reply.json(200, BuyerFiles.ACCEPTED)));
                 StubBuyer refusing = StubBuyer.answering(Reply.json(200, "{\"result\":\"rejected\",\"message\":\"daily cap reached\"}"));
+                LogCapture log = new LogCapture("io.leadrouter.monitoring");
                 RouterUnderTest router = RouterUnderTest.builder()
+                        // a notification endpoint that is down: retried, given up, and the alerts go on
+                        .property("leadrouter.alerts.notify-url", "http://127.0.0.1:" + RouterUnderTest.freePort() + "/hooks/SECRET456")
+                        .property("leadrouter.alerts.notify-retries", "1")
+                        .property("leadrouter.alerts.notify-retry-delay-ms", "50")
                         .property("leadrouter.alerts.period-ms", "300")
                         .property("leadrouter.alerts.response-time-above-ms", "200")
                         .property("leadrouter.alerts.min-offers", "3").start()) {
@@ -80,7 +98,38 @@ class AlertsTest {
                     "the slow buyer delivers every lead");
             String message = router.texts("select message from alerts where alert = 'delivery_rate_low'").get(0);
             assertTrue(message.contains("Refusing: delivery rate 0.0 %") && message.contains("0 of 3 offers"), message);
+            Awaitility.await("notifications given up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> log.lines().stream().filter(line -> line.startsWith("ERROR Alert notification not delivered after 2 attempt(s)"))
+                            .count() == 2);
+            assertTrue(log.lines().stream().noneMatch(line -> line.contains("SECRET456")), "the URL's token is in no log line");
         }
+    }
+
+    @Test
+    void twoInstancesAndARestartRaiseAnOpenAlertOnce() throws Exception {
+        try (StubBuyer failing = StubBuyer.answering(Reply.json(503, "{\"error\":\"down\"}"))) {
+            RouterUnderTest first = alertingRouter(RouterUnderTest.builder());
+            try (first; RouterUnderTest second = alertingRouter(RouterUnderTest.builder().sameStorageAs(first))) {
+                first.installBuyer("f.yaml", "rcp_alertTwice", BuyerFiles.jsonBuyer("rcp_alertTwice", "Twice", failing.url("/leads"), 1, false, 1));
+                second.awaitBuyer("rcp_alertTwice");
+                first.awaitCompleted(first.postLead(BuyerFiles.SAMPLE_LEAD));
+                second.awaitCompleted(second.postLead(BuyerFiles.SAMPLE_LEAD));
+                awaitOpen(first, "consecutive_failures", "rcp_alertTwice");
+                // both instances go on evaluating, each every 200 ms: still the one alert
+                Awaitility.await("one alert while two instances evaluate").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                        .until(() -> first.count("select count(*) from alerts") == 1);
+            }
+            try (RouterUnderTest restarted = alertingRouter(RouterUnderTest.builder().sameStorageAs(first))) {
+                restarted.awaitBuyer("rcp_alertTwice");
+                Awaitility.await("one alert after a restart").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                        .until(() -> restarted.count("select count(*) from alerts where resolved_at is null") == 1
+                                && restarted.count("select count(*) from alerts") == 1);
+            }
+        }
+    }
+
+    private static RouterUnderTest alertingRouter(RouterUnderTest.Builder builder) throws Exception {
+        return builder.property("leadrouter.alerts.period-ms", "200").property("leadrouter.alerts.consecutive-failures-above", "1").start();
     }
 
     private static void awaitOpen(RouterUnderTest router, String alert, String buyerId) {

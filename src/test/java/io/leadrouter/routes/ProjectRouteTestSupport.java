@@ -22,6 +22,6 @@ abstract class ProjectRouteTestSupport extends CamelTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
         // counted in a registry of its own: not started, it serves nothing
-        registry.bind("deliveryMetrics", new DeliveryMetrics(context, null));
+        registry.bind("deliveryMetrics", new DeliveryMetrics(context, null, null));
     }
 }

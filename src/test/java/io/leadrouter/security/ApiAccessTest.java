@@ -43,6 +43,8 @@ class ApiAccessTest {
             Map.entry("api-dead-letters", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
             Map.entry("api-dead-letter-replay", EnumSet.of(Role.OPERATE, Role.ADMIN)),
             Map.entry("api-buyers", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-buyer-pause", EnumSet.of(Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-buyer-resume", EnumSet.of(Role.OPERATE, Role.ADMIN)),
             Map.entry("api-keys-list", EnumSet.of(Role.ADMIN)),
             Map.entry("api-keys-create", EnumSet.of(Role.ADMIN)),
             Map.entry("api-keys-revoke", EnumSet.of(Role.ADMIN)),
@@ -62,7 +64,8 @@ class ApiAccessTest {
     @BeforeAll
     static void start() throws Exception {
         buyer = StubBuyer.answering(Reply.json(200, ACCEPTED));
-        router = RouterUnderTest.start();
+        // every operation is tried without a key and with a wrong one: more failures than the default throttle allows one address
+        router = RouterUnderTest.builder().property("leadrouter.api.max-failed-keys", "200").start();
         router.writeBuyer("a.yaml", BuyerFiles.jsonBuyer(BUYER_A, buyer.url("/a")));
         router.writeBuyer("b.yaml", BuyerFiles.jsonBuyer(BUYER_B, buyer.url("/b")));
         router.awaitBuyer(BUYER_A);
@@ -129,12 +132,16 @@ class ApiAccessTest {
         String read = KEYS.get(Role.READ);
         assertEquals(200, send(HttpRequest.newBuilder(uri("/buyers")).header("X-Api-Key", read)).statusCode());
         assertEquals(200, send(HttpRequest.newBuilder(uri("/buyers")).header("Authorization", "bearer " + read)).statusCode());
+        // HTTP Basic with the key as password, any user name (Hawtio's Connect page, curl -u)
+        assertEquals(200, send(HttpRequest.newBuilder(uri("/buyers")).header("Authorization", "Basic " + basic("operator", read))).statusCode());
 
         String unknown = ApiKeySecrets.newKey();
         for (HttpRequest.Builder refused : new HttpRequest.Builder[] {
                 HttpRequest.newBuilder(uri("/buyers")).header("Authorization", "Bearer " + unknown),
                 HttpRequest.newBuilder(uri("/buyers")).header("X-Api-Key", read.substring(0, read.length() - 1)),
                 HttpRequest.newBuilder(uri("/buyers")).header("Authorization", "Basic " + read),
+                HttpRequest.newBuilder(uri("/buyers")).header("Authorization", "Basic " + basic(read, "")),
+                HttpRequest.newBuilder(uri("/buyers")).header("Authorization", "Basic " + basic("operator", unknown)),
                 HttpRequest.newBuilder(uri("/buyers")).header("Authorization", "Bearer "),
                 HttpRequest.newBuilder(uri("/openapi.json")),
                 HttpRequest.newBuilder(uri("/no/such/path"))}) {
@@ -243,6 +250,8 @@ class ApiAccessTest {
             case "api-dead-letters" -> router.call("GET", "/dead-letters", key, null, null);
             case "api-dead-letter-replay" -> router.call("POST", "/dead-letters/999999/replay", key, null, null);
             case "api-buyers" -> router.call("GET", "/buyers", key, null, null);
+            case "api-buyer-pause" -> router.call("POST", "/buyers/rcp_nobody/pause", key, null, null);
+            case "api-buyer-resume" -> router.call("POST", "/buyers/rcp_nobody/resume", key, null, null);
             case "api-keys-list" -> router.call("GET", "/api-keys", key, null, null);
             case "api-keys-create" -> router.call("POST", "/api-keys", key, "application/json", "{\"role\":\"ingest\"}");
             case "api-keys-revoke" -> router.call("DELETE", "/api-keys/key_nothing", key, null, null);
@@ -285,5 +294,9 @@ class ApiAccessTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static String basic(String user, String password) {
+        return java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -46,6 +46,14 @@ public final class BuyerFiles {
                 """.formatted(id, name, url, exclusive, priority, maxAttempts);
     }
 
+    /**
+     * The buyer file with its circuit breaker off: a buyer that fails every call is called for every
+     * lead, as tests of retries, failures and dead letters need (the circuit has tests of its own).
+     */
+    public static String neverOpening(String yaml) {
+        return yaml + "circuit_breaker:\n  failures_to_open: 0\n";
+    }
+
     public static String jsonBuyer(String id, String url) {
         return jsonBuyer(id, "Buyer " + id, url, 1, false, 3);
     }
