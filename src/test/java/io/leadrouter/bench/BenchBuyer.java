@@ -12,7 +12,7 @@ public record BenchBuyer(String id, Role role, int priority) {
         FAST,
         /** The stub buyer's /slow: the same answer after bench.slowMs. */
         SLOW,
-        /** A closed port on 127.0.0.1: every attempt is refused, retried, then dead-lettered. */
+        /** A closed port on 127.0.0.1: every call is refused; after 5 its circuit opens and its leads are held. */
         REFUSING
     }
 

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param terminalLeads     per buyer: leads with a terminal outcome
  * @param repeatedTerminal  terminal outcomes beyond the first for one (lead, buyer)
  * @param deadLettered      per refusing buyer: leads dead-lettered
+ * @param held              per refusing buyer: leads its circuit holds
+ * @param calls             per refusing buyer: calls made to it
  * @param tableEvents       rows in recipient_events
  * @param topicEvents       distinct event_ids on the firehose
  * @param topicRecords      records on the firehose (repeats included)
@@ -26,7 +28,7 @@ import java.util.Set;
  * @param missingInTable    event_ids on the firehose but not in the table
  */
 record Books(long accepted, long leadsStored, long leadsCompleted, Map<String, Long> terminalLeads, long repeatedTerminal,
-        Map<String, Long> deadLettered, long tableEvents, long topicEvents, long topicRecords, long missingOnTopic,
+        Map<String, Long> deadLettered, Map<String, Long> held, Map<String, Long> calls, long tableEvents, long topicEvents, long topicRecords, long missingOnTopic,
         long missingInTable, List<String> problems) {
 
     boolean balanced() {
@@ -41,6 +43,8 @@ record Books(long accepted, long leadsStored, long leadsCompleted, Map<String, L
         }
         Map<String, Long> terminalLeads = new LinkedHashMap<>();
         Map<String, Long> deadLettered = new LinkedHashMap<>();
+        Map<String, Long> held = new LinkedHashMap<>();
+        Map<String, Long> calls = new LinkedHashMap<>();
         for (BenchBuyer buyer : scenario.buyers()) {
             long leads = table.leadsWithTerminalOutcome(buyer.id());
             terminalLeads.put(buyer.id(), leads);
@@ -49,9 +53,12 @@ record Books(long accepted, long leadsStored, long leadsCompleted, Map<String, L
             }
             if (buyer.role() == BenchBuyer.Role.REFUSING) {
                 long dead = table.leadsDeadLettered(buyer.id());
+                long waiting = table.leadsHeld(buyer.id());
                 deadLettered.put(buyer.id(), dead);
-                if (dead != accepted) {
-                    problems.add("leads accepted " + accepted + " != leads dead-lettered for " + buyer.id() + " " + dead);
+                held.put(buyer.id(), waiting);
+                calls.put(buyer.id(), table.calls(buyer.id()));
+                if (dead + waiting != accepted) {
+                    problems.add("leads accepted " + accepted + " != leads dead-lettered " + dead + " + held " + waiting + " for " + buyer.id());
                 }
             }
         }
@@ -75,14 +82,14 @@ record Books(long accepted, long leadsStored, long leadsCompleted, Map<String, L
         if (firehose.unreadable() > 0) {
             problems.add(firehose.unreadable() + " firehose record(s) are not event JSON");
         }
-        return new Books(accepted, leadsStored, table.completedLeads(), terminalLeads, repeated, deadLettered,
+        return new Books(accepted, leadsStored, table.completedLeads(), terminalLeads, repeated, deadLettered, held, calls,
                 inTable.size(), onTopic.size(), firehose.records(), missingOnTopic.size(), missingInTable.size(),
                 List.copyOf(problems));
     }
 
     /** For a run that did not get as far as its books (the router did not finish in time, or failed). */
     static Books notChecked(long accepted, String why) {
-        return new Books(accepted, -1, -1, Map.of(), -1, Map.of(), -1, -1, -1, -1, -1, List.of(why));
+        return new Books(accepted, -1, -1, Map.of(), -1, Map.of(), Map.of(), Map.of(), -1, -1, -1, -1, -1, List.of(why));
     }
 
     String banner(String scenario) {
@@ -93,7 +100,7 @@ record Books(long accepted, long leadsStored, long leadsCompleted, Map<String, L
         problems.forEach(p -> text.append("!!  ").append(p).append('\n'));
         text.append("!!  accepted=").append(accepted).append(" stored=").append(leadsStored)
                 .append(" completed=").append(leadsCompleted).append(" terminal per buyer=").append(terminalLeads)
-                .append(" dead-lettered=").append(deadLettered).append('\n')
+                .append(" dead-lettered=").append(deadLettered).append(" held=").append(held).append('\n')
                 .append("!!  table events=").append(tableEvents).append(" topic distinct=").append(topicEvents)
                 .append(" topic records=").append(topicRecords).append('\n')
                 .append(line);

@@ -128,15 +128,40 @@ final class EventTable implements AutoCloseable {
         return single("select count(*) - count(distinct (lead_id, recipient_id)) from recipient_events where " + TerminalEvents.SQL);
     }
 
-    /** Leads with a terminal outcome for this buyer: a terminal event, or a dead letter. */
+    /** Leads accounted for at this buyer: a terminal event, a dead letter, or held by the buyer's open circuit. */
     long leadsWithTerminalOutcome(String buyerId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 select count(*) from (
                     select lead_id from recipient_events where recipient_id = ? and %s
                     union
-                    select lead_id from dead_letters where recipient_id = ?) t""".formatted(TerminalEvents.SQL))) {
+                    select lead_id from dead_letters where recipient_id = ?
+                    union
+                    select lead_id from held_leads where recipient_id = ?) t""".formatted(TerminalEvents.SQL))) {
             select.setString(1, buyerId);
             select.setString(2, buyerId);
+            select.setString(3, buyerId);
+            return count(select);
+        }
+    }
+
+    /** Leads held by the buyers' open circuits, every buyer's. */
+    long heldLeads() throws SQLException {
+        return single("select count(*) from held_leads");
+    }
+
+    /** Leads held for this buyer by its circuit. */
+    long leadsHeld(String buyerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("select count(*) from held_leads where recipient_id = ?")) {
+            select.setString(1, buyerId);
+            return count(select);
+        }
+    }
+
+    /** Calls made to this buyer (recipient.delivery_attempt events). */
+    long calls(String buyerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select count(*) from recipient_events where recipient_id = ? and event_type = 'recipient.delivery_attempt'")) {
+            select.setString(1, buyerId);
             return count(select);
         }
     }

@@ -105,7 +105,8 @@ final class Report {
             out.printf("    books %s: accepted %d, stored %d, completed %d, terminal per buyer %s%s, table events %d,"
                     + " topic distinct %d (records %d)%n", b.balanced() ? "balance" : "DO NOT BALANCE", b.accepted(),
                     b.leadsStored(), b.leadsCompleted(), b.terminalLeads(),
-                    b.deadLettered().isEmpty() ? "" : ", dead-lettered " + b.deadLettered(), b.tableEvents(), b.topicEvents(),
+                    b.deadLettered().isEmpty() ? "" : ", dead-lettered " + b.deadLettered() + ", held " + b.held() + ", calls " + b.calls(),
+                    b.tableEvents(), b.topicEvents(),
                     b.topicRecords());
         }
         if (r.error() != null) {
@@ -142,6 +143,18 @@ final class Report {
                         p99 * 100, met ? "met" : "NOT met"));
             }
         }
+        for (String name : List.of("storm", "storm-after")) {
+            find(name).filter(r -> r.books() != null && !r.books().calls().isEmpty()).ifPresent(r -> {
+                long calls = r.books().calls().values().stream().mapToLong(Long::longValue).sum();
+                // the whole run, warm-up included, at the measured part's pace
+                double runSeconds = r.seconds() * r.books().accepted() / Math.max(1, r.accepted());
+                long allowed = 5 + probesWithin(runSeconds);
+                lines.put(name + "-calls", String.format(Locale.ROOT,
+                        "%s: the refusing buyer got %d calls for %d leads (held %s, dead-lettered %s) in about %.0f s; allowed 5 + one"
+                        + " probe per cool-down (30 s doubling) = %d: %s", name, calls, r.books().accepted(), r.books().held().values(),
+                        r.books().deadLettered().values(), runSeconds, allowed, calls <= allowed ? "met" : "NOT met"));
+            });
+        }
         results.stream().filter(r -> r.router() != null && !r.scenario().equals("camel-proxy")).mapToDouble(r -> r.router().peakHeapUsedMiB()).max().ifPresent(max ->
                 lines.put("heap", String.format(Locale.ROOT, "peak heap used %.0f MiB over the router scenarios (target <= 512 MiB at"
                         + " 10,000 leads in flight; this run had up to %d leads per scenario): %s", max, options.leads(),
@@ -158,6 +171,17 @@ final class Report {
                     + " full rate); run baseline,router-http with -Dbench.rate=<half of router-http's leads/s>");
         }
         return lines;
+    }
+
+    /** Probes of an open circuit within a run of this length: after 30 s, then 60, 120, … up to 600 s apart. */
+    static long probesWithin(double seconds) {
+        long probes = 0;
+        double at = 0;
+        for (double coolDown = 30; at + coolDown <= seconds; coolDown = Math.min(coolDown * 2, 600)) {
+            at += coolDown;
+            probes++;
+        }
+        return probes;
     }
 
     private Optional<ScenarioResult> find(String name) {

@@ -31,7 +31,7 @@ public enum Scenario {
             "the /fast buyer beside a /slow buyer (slow one first by priority)"),
     STORM("storm", "storm", Intake.HTTP, List.of(
             BenchBuyer.refusing("rcp_benchRefusing1", 1), BenchBuyer.fast("rcp_benchFast1", 2)),
-            "the /fast buyer beside a buyer on a closed port (3 attempts, then dead letter; refusing one first)"),
+            "the /fast buyer beside a buyer on a closed port (refusing one first; its circuit opens and holds its leads)"),
     ISOLATION_SLOW_AFTER("isolation-slow-after", "isolation", Intake.HTTP, List.of(
             BenchBuyer.fast("rcp_benchFast1", 1), BenchBuyer.slow("rcp_benchSlow1", 2)),
             "the /fast buyer beside a /slow buyer that comes after it by priority (the bulkhead alone)"),
