@@ -75,32 +75,61 @@ class AlertsTest {
     }
 
     @Test
-    void aSlowBuyerAndARefusingBuyerRaiseResponseTimeAndDeliveryRate() throws Exception {
+    void aSlowBuyerAndARefusingBuyerRaiseResponseTimeAndDeliveryRateAndBothResolveOnceTheWindowMovesOn() throws Exception {
         try (StubBuyer slow = StubBuyer.answering(Reply.after(Duration.ofMillis(400), Reply.json(200, BuyerFiles.ACCEPTED)));
                 StubBuyer refusing = StubBuyer.answering(Reply.json(200, "{\"result\":\"rejected\",\"message\":\"daily cap reached\"}"));
-                LogCapture log = new LogCapture("io.leadrouter.monitoring");
+                StubBuyer chat = StubBuyer.answering(Reply.status(200, "text/plain", "ok"));
                 RouterUnderTest router = RouterUnderTest.builder()
-                        // a notification endpoint that is down: retried, given up, and the alerts go on
-                        .property("leadrouter.alerts.notify-url", "http://127.0.0.1:" + RouterUnderTest.freePort() + "/hooks/SECRET456")
-                        .property("leadrouter.alerts.notify-retries", "1")
-                        .property("leadrouter.alerts.notify-retry-delay-ms", "50")
+                        .property("leadrouter.alerts.notify-url", chat.url("/hooks/T000/SECRET789"))
                         .property("leadrouter.alerts.period-ms", "300")
-                        .property("leadrouter.alerts.response-time-above-ms", "200")
+                        .property("leadrouter.alerts.window-seconds", "8")
                         .property("leadrouter.alerts.min-offers", "3").start()) {
-            router.installBuyer("s.yaml", "rcp_alertSlow", BuyerFiles.jsonBuyer("rcp_alertSlow", "Slow", slow.url("/leads"), 2, false, 1));
+            // the slow buyer's own threshold (its file's alerts section); the router's stays at 5 s
+            router.installBuyer("s.yaml", "rcp_alertSlow", BuyerFiles.jsonBuyer("rcp_alertSlow", "Slow", slow.url("/leads"), 2, false, 1)
+                    + "alerts:\n  response_time_above_ms: 200\n");
             router.installBuyer("r.yaml", "rcp_alertRefuse", BuyerFiles.jsonBuyer("rcp_alertRefuse", "Refusing", refusing.url("/leads"), 1, false, 1));
-            for (int i = 0; i < 3; i++) {
-                router.awaitCompleted(router.postLead(BuyerFiles.SAMPLE_LEAD));
-            }
+            List<String> leads = List.of(router.postLead(BuyerFiles.SAMPLE_LEAD), router.postLead(BuyerFiles.SAMPLE_LEAD),
+                    router.postLead(BuyerFiles.SAMPLE_LEAD));
+            leads.forEach(router::awaitCompleted);
             awaitOpen(router, "response_time_high", "rcp_alertSlow");
             awaitOpen(router, "delivery_rate_low", "rcp_alertRefuse");
             assertEquals(0, router.count("select count(*) from alerts where recipient_id = 'rcp_alertSlow' and alert = 'delivery_rate_low'"),
                     "the slow buyer delivers every lead");
+            assertEquals(0, router.count("select count(*) from alerts where recipient_id = 'rcp_alertRefuse' and alert = 'response_time_high'"),
+                    "the refusing buyer answers at once, and the router's own threshold is 5 s");
             String message = router.texts("select message from alerts where alert = 'delivery_rate_low'").get(0);
             assertTrue(message.contains("Refusing: delivery rate 0.0 %") && message.contains("0 of 3 offers"), message);
-            Awaitility.await("notifications given up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> log.lines().stream().filter(line -> line.startsWith("ERROR Alert notification not delivered after 2 attempt(s)"))
-                            .count() == 2);
+
+            // no more offers: once the window has moved past them, both are resolved
+            Awaitility.await("both resolved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> router.count("select count(*) from alerts where resolved_at is not null") == 2);
+            assertEquals(2, router.count("select count(*) from alerts"), "raised once each");
+            Awaitility.await("four notifications").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> chat.requestCount() == 4);
+            List<String> texts = chat.requests().stream().map(r -> RouterUnderTest.read(r.body()).path("text").asText()).toList();
+            for (String expected : List.of("response_time_high raised for rcp_alertSlow", "delivery_rate_low raised for rcp_alertRefuse",
+                    "response_time_high resolved for rcp_alertSlow", "delivery_rate_low resolved for rcp_alertRefuse")) {
+                assertEquals(1, texts.stream().filter(t -> t.contains(expected)).count(), expected + " in " + texts);
+            }
+        }
+    }
+
+    @Test
+    void aNotificationEndpointThatIsDownIsGivenUpOnAndTheAlertsGoOn() throws Exception {
+        try (StubBuyer failing = StubBuyer.answering(Reply.json(503, "{\"error\":\"down\"}"));
+                LogCapture log = new LogCapture("io.leadrouter.monitoring");
+                RouterUnderTest router = RouterUnderTest.builder()
+                        .property("leadrouter.alerts.notify-url", "http://127.0.0.1:" + RouterUnderTest.freePort() + "/hooks/SECRET456")
+                        .property("leadrouter.alerts.notify-retries", "1")
+                        .property("leadrouter.alerts.notify-retry-delay-ms", "50")
+                        .property("leadrouter.alerts.period-ms", "300")
+                        .property("leadrouter.alerts.consecutive-failures-above", "0").start()) {
+            router.installBuyer("f.yaml", "rcp_alertNoChat", BuyerFiles.jsonBuyer("rcp_alertNoChat", "NoChat", failing.url("/leads"), 1, false, 1));
+            router.awaitCompleted(router.postLead(BuyerFiles.SAMPLE_LEAD));
+            awaitOpen(router, "consecutive_failures", "rcp_alertNoChat");
+            Awaitility.await("the notification given up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> log.lines().stream().anyMatch(line -> line.startsWith("ERROR Alert notification not delivered after 2 attempt(s)")
+                            && line.contains("consecutive_failures raised for rcp_alertNoChat")));
             assertTrue(log.lines().stream().noneMatch(line -> line.contains("SECRET456")), "the URL's token is in no log line");
         }
     }
