@@ -5,7 +5,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * One attempt of one lead at one buyer, shared by every buyer route. First the buyer's circuit
  * decides (io.leadrouter.circuit.BuyerCircuits): while it is open or paused the lead is held
- * (io.leadrouter.routing.HeldLeads) and the buyer is not called. Otherwise: number the attempt,
+ * (io.leadrouter.routing.HeldLeads) and the buyer is not called; a buyer on probation with its
+ * allowance of calls under way makes the lead wait (BuyerOnProbationException). Otherwise: number the attempt,
  * record it, build the buyer's request, post it, classify what came back (or why nothing did),
  * record the outcome, tell the circuit, and hand a technical failure to the calling buyer route's
  * redelivery. Neither route has an error handler of its own: Camel redelivers at the step that

@@ -7,10 +7,11 @@ import org.apache.camel.Predicate;
 
 /**
  * The redelivery rule of every buyer route: redeliver a technical failure while the buyer's
- * max_attempts allows (and a failed probe of an open circuit, to be held again, and a call the
- * circuit's gate deferred while its buyer is on probation), and a database outage for as long as it lasts (waiting cures it, and it
- * consumes no attempt: see {@link AttemptStart}); anything else (including errors of the router
- * itself) goes straight to the dead-letter channel. Only the buyer's outcome ends a delivery.
+ * max_attempts allows, and a database outage for as long as it lasts (waiting cures it, and it
+ * consumes no attempt: see {@link AttemptStart}). The circuit's gate adds two: a failed probe is
+ * redelivered whatever attempts are left (the gate holds it again), and so is a call the gate
+ * deferred while its buyer is on probation (nothing was recorded). Anything else (including errors
+ * of the router itself) goes straight to the dead-letter channel. Only the buyer's outcome ends a delivery.
  */
 public final class RetryWhileAttemptsLeft implements Predicate {
 

@@ -31,7 +31,7 @@ public final class HeldLeads {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeldLeads.class);
 
-    /** A held lead released to its buyer, with when it was held. */
+    /** A held lead released to its buyer. */
     public record Released(Lead lead, String buyerId) {
     }
 
