@@ -45,6 +45,7 @@ class CircuitBreakerTest {
                 LogCapture log = new LogCapture();
                 RouterUnderTest router = RouterUnderTest.builder()
                         .property("leadrouter.circuit.cool-down-ms", "60000")
+                        .property("leadrouter.circuit.max-cool-down-ms", "600000")
                         .property("leadrouter.circuit.sweep-ms", "100")
                         .property("leadrouter.alerts.period-ms", "200").start()) {
             router.installBuyer("down.yaml", DOWN, BuyerFiles.jsonBuyer(DOWN, "Down", down.url("/leads"), 1, false, 3));
@@ -110,7 +111,8 @@ class CircuitBreakerTest {
     void aBuyerOnAClosedPortGetsFiveCallsHoweverManyLeadsComeAtOnce() throws Exception {
         try (RouterUnderTest router = RouterUnderTest.builder()
                 .property("leadrouter.circuit.failures-to-open", "5")
-                .property("leadrouter.circuit.cool-down-ms", "60000").start()) {
+                .property("leadrouter.circuit.cool-down-ms", "60000")
+                .property("leadrouter.circuit.max-cool-down-ms", "600000").start()) {
             String closedPort = "http://127.0.0.1:" + RouterUnderTest.freePort() + "/leads";
             router.installBuyer("refusing.yaml", DOWN, BuyerFiles.jsonBuyer(DOWN, "Refusing", closedPort, 1, false, 3));
             List<String> leads = new ArrayList<>();

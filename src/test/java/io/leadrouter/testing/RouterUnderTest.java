@@ -104,6 +104,10 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.events.seal-period-ms", "300");
         properties.put("leadrouter.alerts.period-ms", "1000");
         properties.put("leadrouter.alerts.kafka-topic", alertsTopic);
+        // a circuit opened by a loaded machine's timeouts is probed within a second, not 30 s
+        properties.put("leadrouter.circuit.cool-down-ms", "1000");
+        properties.put("leadrouter.circuit.max-cool-down-ms", "4000");
+        properties.put("leadrouter.circuit.sweep-ms", "200");
         properties.putAll(builder.properties);
 
         main = new Main(LeadRouterApp.class);
