@@ -13,4 +13,18 @@ public final class TextAssertions {
         int at = text.indexOf(value);
         assertTrue(at < 0, value + " found in " + where + ": …" + text.substring(Math.max(0, at - 200), Math.min(text.length(), at + 200)) + "…");
     }
+
+    /**
+     * Like {@link #assertAbsent}, for a value made of digits only (a zip, a phone number): it counts
+     * only where no letter or digit touches it, so that a random number in the text that happens to
+     * contain those digits (a temporary folder's name, a port, an id) is not taken for it.
+     */
+    public static void assertNumberAbsent(String digits, String text, String where) {
+        java.util.regex.Matcher found = java.util.regex.Pattern.compile("(?<![0-9A-Za-z])" + java.util.regex.Pattern.quote(digits)
+                + "(?![0-9A-Za-z])").matcher(text);
+        if (found.find()) {
+            int at = found.start();
+            assertTrue(false, digits + " found in " + where + ": …" + text.substring(Math.max(0, at - 200), Math.min(text.length(), at + 200)) + "…");
+        }
+    }
 }
