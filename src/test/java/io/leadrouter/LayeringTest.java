@@ -37,8 +37,10 @@ class LayeringTest {
             Map.entry("security", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
             Map.entry("circuit", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
             Map.entry("monitoring", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "circuit")),
+            Map.entry("feedback", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
+            Map.entry("analytics", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
             Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security", "monitoring",
-                    "circuit")));
+                    "circuit", "feedback", "analytics")));
 
     private static JavaClasses main;
 

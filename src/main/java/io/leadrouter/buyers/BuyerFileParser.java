@@ -410,6 +410,7 @@ public final class BuyerFileParser {
                 response(d.get("response")),
                 alertOverrides(d.get("alerts")),
                 new Buyer.CircuitBreaker(integer(d.path("circuit_breaker"), "failures_to_open")),
+                feedback(d.get("feedback")),
                 file);
     }
 
@@ -466,6 +467,12 @@ public final class BuyerFileParser {
                 a.hasNonNull("response_time_above_ms") ? a.get("response_time_above_ms").longValue() : null,
                 integer(a, "consecutive_failures_above"),
                 a.hasNonNull("offline_seconds") ? a.get("offline_seconds").longValue() : null);
+    }
+
+    private static Buyer.Feedback feedback(JsonNode f) {
+        return new Buyer.Feedback(f.get("return_window_days").intValue(),
+                isAbsent(f.get("return_reasons")) ? List.of() : list(f.get("return_reasons"), JsonNode::textValue),
+                f.hasNonNull("max_return_rate") ? f.get("max_return_rate").doubleValue() : null);
     }
 
     private static Integer integer(JsonNode object, String field) {

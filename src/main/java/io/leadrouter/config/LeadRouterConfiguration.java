@@ -14,7 +14,12 @@ import io.leadrouter.security.KeyRing;
 import io.leadrouter.support.AddressPolicy;
 import io.leadrouter.support.HttpServerGuard;
 import io.leadrouter.support.SilencedLoggers;
+import io.leadrouter.analytics.AnalyticsCalendar;
+import io.leadrouter.analytics.AnalyticsQueries;
+import io.leadrouter.analytics.AnalyticsSettings;
 import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.feedback.FeedbackDesk;
+import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFilePlaceholders;
 import io.leadrouter.buyers.BuyerFileWatcher;
@@ -262,6 +267,13 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("attemptEvents", new AttemptEvents(events, emitter));
         registry.bind("buyerRequests", new BuyerRequestFactory(secrets, clock));
         registry.bind("outcomeClassifier", new OutcomeClassifier(new LeadFieldMask(settings.list("leadrouter.events.masked-fields"))));
+
+        AnalyticsSettings analytics = new AnalyticsSettings(AnalyticsCalendar.of(settings.text("leadrouter.analytics.time-zone"),
+                settings.text("leadrouter.analytics.business-hours")), settings.integer("leadrouter.analytics.max-range-days"));
+        registry.bind("analyticsSettings", analytics);
+        registry.bind("analyticsQueries", new AnalyticsQueries(dataSource, analytics.calendar(),
+                id -> catalog.find(id).map(Buyer::name).orElse(null)));
+        registry.bind("feedbackDesk", new FeedbackDesk(dataSource, catalog, events, relay, analytics.calendar().zone(), clock));
     }
 
     /** API keys: the first admin key made if none is in force, every request authenticated, every operation's roles checked. */

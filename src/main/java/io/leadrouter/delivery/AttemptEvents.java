@@ -30,6 +30,14 @@ public final class AttemptEvents {
         AttemptStart.counted(exchange, attempt);
     }
 
+    /**
+     * Whether the buyer route will try again (see {@link RetryWhileAttemptsLeft}): a technical failure
+     * with attempts left, or of a probe (its lead is held again, whatever attempts are left).
+     */
+    private static boolean retryFollows(Exchange exchange, DeliveryAttempt attempt, DeliveryOutcome outcome) {
+        return outcome.retryEligible() && (!attempt.isLast() || exchange.getProperty(ExchangeKeys.PROBE) != null);
+    }
+
     /** {@code recipient.delivered} or {@code recipient.failed}, whether or not a retry follows. */
     public void concluded(Exchange exchange) {
         DeliveryAttempt attempt = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class);
@@ -40,6 +48,7 @@ public final class AttemptEvents {
         if (masked != null && !masked.isEmpty()) {
             RecipientEvents.recordMaskedFields(event, masked);
         }
+        RecipientEvents.recordFinal(event, !retryFollows(exchange, attempt, outcome));
         emitter.emit(event);
     }
 }

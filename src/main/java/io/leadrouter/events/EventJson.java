@@ -21,6 +21,7 @@ public final class EventJson {
             "response", "status_code", "body", "parsed", "buyer_lead_id", "acceptance",
             "delivery_plan", "exclusive", "priority", "timeout",
             "lead_snapshot", "score", "age_minutes", "enhancements_complete",
+            "feedback", "amount", "accepted", "refusal",
             "metadata", "attempt_number", "total_attempts", "first_attempt", "integration", "buyer_tier");
 
     private EventJson() {

@@ -50,8 +50,14 @@ public final class EventStore {
      * keeps the first (exactly once in the table).
      */
     public void appendAll(List<? extends JsonNode> events) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        try (Connection connection = dataSource.getConnection()) {
+            appendAll(connection, events);
+        }
+    }
+
+    /** Appends events within the caller's transaction (feedback decides and records under one lock). */
+    public static void appendAll(Connection connection, List<? extends JsonNode> events) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setArray(1, connection.createArrayOf("text", events.stream().map(JsonNode::toString).toArray()));
             insert.executeUpdate();
         }

@@ -95,6 +95,38 @@ public final class RecipientEvents {
         return event;
     }
 
+    /**
+     * A buyer's feedback on a lead delivered to it: accepted, or refused with the reason the buyer
+     * should see. {@code recipient} is the delivered event's, as the buyer was named then.
+     */
+    public ObjectNode feedback(String leadId, JsonNode recipient, String type, String reason, BigDecimal amount,
+            String refusal, Instant deliveredAt, String keyId) {
+        ObjectNode event = json.createObjectNode();
+        event.put("event_id", UUID.randomUUID().toString());
+        event.put("event_type", FEEDBACK);
+        event.put("timestamp", timestamp(clock.instant()));
+        event.put("lead_id", leadId);
+        event.set("recipient", recipient);
+        ObjectNode feedback = event.putObject("feedback");
+        feedback.put("type", type);
+        feedback.put("reason", reason);
+        feedback.put("amount", amount);
+        feedback.put("accepted", refusal == null);
+        feedback.put("refusal", refusal);
+        ObjectNode metadata = event.putObject("metadata");
+        metadata.put("delivered_at", timestamp(deliveredAt));
+        metadata.put("api_key_id", keyId);
+        return event;
+    }
+
+    /**
+     * Says in {@code metadata.final} whether the outcome ends the lead's delivery to this buyer (no
+     * attempt follows): what the analytics count as an offer's outcome.
+     */
+    public static void recordFinal(ObjectNode event, boolean isFinal) {
+        ((ObjectNode) event.path("metadata")).put("final", isFinal);
+    }
+
     /** What every event starts with: its id, type and time, the lead and the recipient. */
     private ObjectNode header(String type, DeliveryAttempt attempt, Instant at) {
         ObjectNode event = json.createObjectNode();

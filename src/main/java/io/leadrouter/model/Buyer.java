@@ -32,6 +32,7 @@ public record Buyer(
         ResponseRules response,
         AlertOverrides alerts,
         CircuitBreaker circuitBreaker,
+        Feedback feedback,
         Path sourceFile) {
 
     /** Where and how the buyer's system is called. Timeouts are always explicit (camel-http's own default is 180 s). */
@@ -146,5 +147,14 @@ public record Buyer(
     public record CircuitBreaker(Integer failuresToOpen) {
 
         public static final CircuitBreaker DEFAULT = new CircuitBreaker(null);
+    }
+
+    /**
+     * What the buyer may report after a delivery (file section {@code feedback}): a return within
+     * {@code returnWindowDays} of the delivery, giving one of {@code returnReasons} (empty: any), while
+     * its accepted returns this month stay within {@code maxReturnRate} of its deliveries (null: no limit).
+     */
+    public record Feedback(int returnWindowDays, List<String> returnReasons, Double maxReturnRate) {
+        public static final Feedback DEFAULT = new Feedback(7, List.of(), null);
     }
 }

@@ -37,7 +37,14 @@ class OpenApiDocumentTest {
             Map.entry("get /audit-log", "api-audit-log"),
             Map.entry("get /audit/verify", "api-audit-verify"),
             Map.entry("get /leads/{leadId}/compliance", "api-lead-compliance"),
-            Map.entry("get /alerts", "api-alerts"));
+            Map.entry("get /alerts", "api-alerts"),
+            Map.entry("post /leads/{leadId}/feedback", "api-lead-feedback"),
+            Map.entry("get /analytics/delivery", "api-analytics-delivery"),
+            Map.entry("get /analytics/failures", "api-analytics-failures"),
+            Map.entry("get /analytics/response-times", "api-analytics-response-times"),
+            Map.entry("get /analytics/revenue", "api-analytics-revenue"),
+            Map.entry("get /analytics/buyer-scores", "api-analytics-buyer-scores"),
+            Map.entry("get /analytics/retries", "api-analytics-retries"));
 
     private static RouterUnderTest router;
 

@@ -35,6 +35,11 @@ public record BenchOptions(int leads, int concurrency, List<Scenario> scenarios,
                 Integer.getInteger("bench.warmup", 0));
     }
 
+    /** bench.analytics=off switches the analytics rollups' trigger off in each scenario's database (to measure their cost). */
+    public boolean analyticsRollups() {
+        return !"off".equals(System.getProperty("bench.analytics", "on"));
+    }
+
     public BenchOptions withLeads(int newLeads) {
         return new BenchOptions(newLeads, concurrency, scenarios, slowMs, stallSeconds, maxMinutes, routerHeap, rate, warmup);
     }

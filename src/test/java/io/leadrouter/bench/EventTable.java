@@ -32,6 +32,16 @@ final class EventTable implements AutoCloseable {
         this.connection = BenchServices.connect(jdbcUrl);
     }
 
+    /**
+     * Switches the analytics rollups' trigger off (bench.analytics=off): what keeping them costs is the
+     * difference between runs with and without it.
+     */
+    void stopAnalyticsRollups() throws SQLException {
+        try (java.sql.Statement sql = connection.createStatement()) {
+            sql.execute("alter table recipient_events disable trigger recipient_events_to_analytics");
+        }
+    }
+
     long terminalEvents() throws SQLException {
         return single("select count(*) from recipient_events where " + TerminalEvents.SQL);
     }

@@ -154,6 +154,9 @@ final class ScenarioRunner {
             for (RouterProcess router : routers) {
                 router.awaitBuyers(buyerIds, Duration.ofMinutes(2));
             }
+            if (!options.analyticsRollups()) {
+                table.stopAnalyticsRollups();
+            }
             if (scenario.intake() == Scenario.Intake.KAFKA) {
                 services.awaitConsumerGroupAssigned(setup.group(), routers.size(), Duration.ofMinutes(1));
             }

@@ -51,7 +51,14 @@ class ApiAccessTest {
             Map.entry("api-audit-log", EnumSet.of(Role.ADMIN)),
             Map.entry("api-audit-verify", EnumSet.of(Role.ADMIN)),
             Map.entry("api-lead-compliance", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)),
-            Map.entry("api-alerts", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)));
+            Map.entry("api-alerts", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-lead-feedback", EnumSet.of(Role.OPERATE, Role.BUYER, Role.ADMIN)),
+            Map.entry("api-analytics-delivery", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-analytics-failures", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-analytics-response-times", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-analytics-revenue", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-analytics-buyer-scores", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-analytics-retries", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)));
 
     private static final String BUYER_A = "rcp_accessA";
     private static final String BUYER_B = "rcp_accessB";
@@ -259,6 +266,11 @@ class ApiAccessTest {
             case "api-audit-verify" -> router.call("GET", "/audit/verify", key, null, null);
             case "api-lead-compliance" -> router.call("GET", "/leads/" + leadId + "/compliance", key, null, null);
             case "api-alerts" -> router.call("GET", "/alerts", key, null, null);
+            case "api-lead-feedback" -> router.call("POST", "/leads/" + leadId + "/feedback", key, "application/json",
+                    "{\"recipient_id\":\"" + BUYER_A + "\",\"type\":\"conversion\"}");
+            case "api-analytics-delivery", "api-analytics-failures", "api-analytics-response-times", "api-analytics-revenue",
+                    "api-analytics-buyer-scores", "api-analytics-retries" ->
+                router.call("GET", "/analytics/" + operation.substring("api-analytics-".length()), key, null, null);
             default -> throw new AssertionError("no request for " + operation);
         };
     }

@@ -1,0 +1,419 @@
+package io.leadrouter.analytics;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.support.Json;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.DayOfWeek;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * The analytics API's figures, added up from the rollups (V9__analytics.sql) over a range. The
+ * definitions are the README's "Analytics"; the rollups hold exact counts and sums, so every figure
+ * but the percentiles is exact.
+ */
+public final class AnalyticsQueries {
+
+    /** Every query's rows: the range, and the buyer when narrowed ({@code ?::text is null or ...}). */
+    private static final String IN_RANGE = " bucket >= ? and bucket < ? and (?::text is null or recipient_id = ?) ";
+
+    private final DataSource dataSource;
+    private final AnalyticsCalendar calendar;
+    private final Function<String, String> buyerNames;
+
+    /** @param buyerNames a buyer's name by its id (null for a buyer no file declares now) */
+    public AnalyticsQueries(DataSource dataSource, AnalyticsCalendar calendar, Function<String, String> buyerNames) {
+        this.dataSource = dataSource;
+        this.calendar = calendar;
+        this.buyerNames = buyerNames;
+    }
+
+    /** Whether any figure or offer names this buyer: an unknown recipient_id is a bad parameter, not an empty answer. */
+    public boolean knows(String recipientId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        select exists (select 1 from analytics_offers where recipient_id = ?)
+                            or exists (select 1 from analytics_rollup where recipient_id = ?)""")) {
+            s.setString(1, recipientId);
+            s.setString(2, recipientId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Events the rollups missed (analytics_gaps: a fault in their SQL), until a backfill; empty when complete. */
+    public java.util.Optional<String> gaps() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "select coalesce(sum(events), 0), min(noticed_at), min(problem) from analytics_gaps");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            long missed = rs.getLong(1);
+            return missed == 0 ? java.util.Optional.empty() : java.util.Optional.of(missed + " events missed since "
+                    + rs.getObject(2, OffsetDateTime.class).toInstant() + " (" + rs.getString(3) + "): run BackfillCommand");
+        }
+    }
+
+    // ---- GET /analytics/delivery ----
+
+    public ObjectNode delivery(AnalyticsRange range) throws SQLException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        long offers = 0;
+        long delivered = 0;
+        long attempts = 0;
+        ArrayNode buyers = Json.MAPPER.createArrayNode();
+        for (Row row : rows(range, "select recipient_id, sum(offers), sum(delivered), sum(attempts) from analytics_rollup where"
+                + IN_RANGE + "group by recipient_id order by recipient_id")) {
+            offers += row.longAt(2);
+            delivered += row.longAt(3);
+            attempts += row.longAt(4);
+            ObjectNode buyer = buyer(buyers, row.text(1));
+            buyer.put("offers", row.longAt(2)).put("delivered", row.longAt(3));
+            putRate(buyer, "delivery_rate", row.longAt(3), row.longAt(2));
+        }
+        body.put("from", range.from().toString()).put("to", range.to().toString());
+        body.put("offers", offers).put("delivered", delivered);
+        putRate(body, "delivery_rate", delivered, offers);
+        body.put("attempts", attempts);
+        body.set("by_buyer", buyers);
+        ObjectNode periods = body.putObject("by_period");
+        for (String period : List.of("business_hours", "after_hours", "weekends")) {
+            periods.putObject(period).put("offers", 0).put("delivered", 0).putNull("delivery_rate");
+        }
+        for (Row row : rows(range, "select " + period() + " as period, sum(offers), sum(delivered) from analytics_rollup where"
+                + IN_RANGE + "group by 1")) {
+            ObjectNode period = (ObjectNode) periods.get(row.text(1));
+            period.put("offers", row.longAt(2)).put("delivered", row.longAt(3));
+            putRate(period, "delivery_rate", row.longAt(3), row.longAt(2));
+        }
+        return body;
+    }
+
+    // ---- GET /analytics/failures ----
+
+    public ObjectNode failures(AnalyticsRange range) throws SQLException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        List<Row> reasons = rows(range, """
+                select recipient_id, category, reason, extract(hour from bucket at time zone ?)::int,
+                    extract(isodow from bucket at time zone ?)::int, sum(failures)
+                from analytics_reasons where""" + IN_RANGE + "and failures <> 0 group by 1, 2, 3, 4, 5",
+                calendar.zoneName(), calendar.zoneName());
+        long total = reasons.stream().mapToLong(r -> r.longAt(6)).sum();
+        body.put("from", range.from().toString()).put("to", range.to().toString());
+        body.put("failures", total);
+        Map<String, Long> byCategory = sum(reasons, r -> r.text(2));
+        Map<String, Long> byReason = sum(reasons, r -> r.text(2) + "|" + r.text(3));
+        Map<String, Long> byBuyer = sum(reasons, r -> r.text(1));
+        ArrayNode categories = body.putArray("by_category");
+        byCategory.forEach((category, count) -> putShare(categories.addObject().put("category", category), count, total));
+        ArrayNode reasonList = body.putArray("by_reason");
+        byReason.forEach((key, count) -> putShare(reasonList.addObject()
+                .put("category", key.substring(0, key.indexOf('|'))).put("reason", key.substring(key.indexOf('|') + 1)), count, total));
+        ArrayNode buyers = body.putArray("by_buyer");
+        byBuyer.forEach((id, count) -> putShare(buyer(buyers, id), count, total));
+        Map<String, Long> byHour = sum(reasons, r -> String.format(Locale.ROOT, "%02d", r.intAt(4)));
+        ArrayNode hours = body.putArray("by_hour");
+        for (int hour = 0; hour < 24; hour++) {
+            putShare(hours.addObject().put("hour", hour), byHour.getOrDefault(String.format(Locale.ROOT, "%02d", hour), 0L), total);
+        }
+        Map<String, Long> byWeekday = sum(reasons, r -> String.valueOf(r.intAt(5)));
+        ArrayNode weekdays = body.putArray("by_weekday");
+        for (DayOfWeek day : DayOfWeek.values()) {
+            putShare(weekdays.addObject().put("weekday", day.name().toLowerCase(Locale.ROOT)),
+                    byWeekday.getOrDefault(String.valueOf(day.getValue()), 0L), total);
+        }
+        body.set("spikes", spikes(range, reasons));
+        return body;
+    }
+
+    /**
+     * (buyer, reason, hour of day) whose failures are at least 3 × that buyer-reason's mean per hour of
+     * day (its failures over the hours of day the range touches) and at least 5; the biggest first.
+     */
+    private ArrayNode spikes(AnalyticsRange range, List<Row> reasons) {
+        int hoursOfDay = calendar.hoursOfDayIn(range.from(), range.to());
+        Map<String, Long> perBuyerReason = sum(reasons, r -> r.text(1) + "|" + r.text(2) + "|" + r.text(3));
+        Map<String, Long> perHour = sum(reasons, r -> r.text(1) + "|" + r.text(2) + "|" + r.text(3) + "|" + r.intAt(4));
+        record Spike(String buyer, String category, String reason, int hour, long count, long total) {
+        }
+        List<Spike> spikes = new ArrayList<>();
+        perHour.forEach((key, count) -> {
+            String[] parts = key.split("\\|", -1);
+            String buyerReason = parts[0] + "|" + parts[1] + "|" + parts[2];
+            long total = perBuyerReason.get(buyerReason);
+            // count ≥ 3 × total / hours, in integers
+            if (count >= 5 && count * hoursOfDay >= 3 * total) {
+                spikes.add(new Spike(parts[0], parts[1], parts[2], Integer.parseInt(parts[3]), count, total));
+            }
+        });
+        spikes.sort(Comparator.comparingLong(Spike::count).reversed().thenComparing(Spike::buyer).thenComparing(Spike::reason)
+                .thenComparingInt(Spike::hour));
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Spike spike : spikes) {
+            buyer(list, spike.buyer()).put("category", spike.category()).put("reason", spike.reason()).put("hour", spike.hour())
+                    .put("count", spike.count()).put("mean_per_hour", (double) spike.total() / hoursOfDay);
+        }
+        return list;
+    }
+
+    // ---- GET /analytics/response-times ----
+
+    public ObjectNode responseTimes(AnalyticsRange range) throws SQLException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("from", range.from().toString()).put("to", range.to().toString());
+        Map<String, ResponseTimes> buyers = new LinkedHashMap<>();
+        ResponseTimes all = new ResponseTimes();
+        for (Row row : rows(range, """
+                select recipient_id, sum(rt_count), sum(rt_sum_ms), sum(rt_fast), sum(rt_normal), sum(rt_slow), sum(rt_very_slow)
+                from analytics_rollup where""" + IN_RANGE + "and rt_count <> 0 group by 1 order by 1")) {
+            ResponseTimes buyer = buyers.computeIfAbsent(row.text(1), id -> new ResponseTimes());
+            buyer.add(row);
+            all.add(row);
+        }
+        for (Row row : rows(range, """
+                select recipient_id, u.bin, sum(u.count) from analytics_rollup r, unnest(r.rt_sketch) with ordinality as u(count, bin)
+                where""" + IN_RANGE + "and rt_count <> 0 and u.count <> 0 group by 1, 2")) {
+            buyers.get(row.text(1)).sketch.add(row.intAt(2), row.longAt(3));
+            all.sketch.add(row.intAt(2), row.longAt(3));
+        }
+        all.writeTo(body);
+        ArrayNode list = body.putArray("by_buyer");
+        buyers.forEach((id, times) -> times.writeTo(buyer(list, id)));
+        return body;
+    }
+
+    /** The response-time sums of one buyer or all. */
+    private static final class ResponseTimes {
+        long count;
+        long sumMs;
+        final long[] buckets = new long[4];
+        final ResponseTimeSketch sketch = new ResponseTimeSketch();
+
+        void add(Row row) {
+            count += row.longAt(2);
+            sumMs += row.longAt(3);
+            for (int i = 0; i < 4; i++) {
+                buckets[i] += row.longAt(4 + i);
+            }
+        }
+
+        void writeTo(ObjectNode node) {
+            node.put("count", count);
+            if (count == 0) {
+                node.putNull("mean_ms").putNull("p50_ms").putNull("p95_ms").putNull("p99_ms");
+            } else {
+                node.put("mean_ms", (double) sumMs / count);
+                node.put("p50_ms", sketch.quantile(0.50)).put("p95_ms", sketch.quantile(0.95)).put("p99_ms", sketch.quantile(0.99));
+            }
+            ObjectNode shares = node.putObject("buckets");
+            String[] names = {"fast", "normal", "slow", "very_slow"};
+            for (int i = 0; i < 4; i++) {
+                putRate(shares, names[i], buckets[i], count);
+            }
+        }
+    }
+
+    // ---- GET /analytics/revenue ----
+
+    public ObjectNode revenue(AnalyticsRange range) throws SQLException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("from", range.from().toString()).put("to", range.to().toString());
+        long attempts = 0;
+        long delivered = 0;
+        BigDecimal revenue = BigDecimal.ZERO;
+        BigDecimal returned = BigDecimal.ZERO;
+        List<Row> perBuyer = rows(range, """
+                select recipient_id, sum(attempts), sum(delivered), sum(revenue), sum(returned), sum(returns)
+                from analytics_rollup where""" + IN_RANGE + "group by 1 order by 1");
+        for (Row row : perBuyer) {
+            attempts += row.longAt(2);
+            delivered += row.longAt(3);
+            revenue = revenue.add(row.money(4));
+            returned = returned.add(row.money(5));
+        }
+        body.put("attempts", attempts).put("delivered", delivered);
+        body.put("revenue", money(revenue));
+        putAverage(body, revenue, delivered);
+        body.put("returned", money(returned)).put("net_revenue", money(revenue.subtract(returned)));
+        ArrayNode buyers = body.putArray("by_buyer");
+        for (Row row : perBuyer) {
+            if (row.longAt(3) == 0 && row.longAt(6) == 0) {
+                continue; // attempts only: no revenue to attribute
+            }
+            ObjectNode buyer = buyer(buyers, row.text(1)).put("delivered", row.longAt(3)).put("revenue", money(row.money(4)));
+            if (revenue.signum() == 0) {
+                buyer.putNull("share");
+            } else {
+                buyer.put("share", row.money(4).doubleValue() / revenue.doubleValue());
+            }
+            putAverage(buyer, row.money(4), row.longAt(3));
+            buyer.put("returned", money(row.money(5))).put("net_revenue", money(row.money(4).subtract(row.money(5))));
+        }
+        ArrayNode days = body.putArray("by_day");
+        for (Row row : rows(range, "select (bucket at time zone ?)::date::text, sum(delivered), sum(revenue), sum(returned)"
+                + " from analytics_rollup where" + IN_RANGE + "group by 1 order by 1", calendar.zoneName())) {
+            days.addObject().put("day", row.text(1)).put("delivered", row.longAt(2)).put("revenue", money(row.money(3)))
+                    .put("returned", money(row.money(4))).put("net_revenue", money(row.money(3).subtract(row.money(4))));
+        }
+        return body;
+    }
+
+    // ---- GET /analytics/buyer-scores ----
+
+    /** Buyers with at least one offer in the range, best first (ties by id). */
+    public ArrayNode buyerScores(AnalyticsRange range) throws SQLException {
+        List<BuyerScore.Figures> figures = new ArrayList<>();
+        for (Row row : rows(range, """
+                select recipient_id, sum(offers), sum(delivered), sum(revenue), sum(with_feedback), sum(rt_count), sum(rt_sum_ms)
+                from analytics_rollup where""" + IN_RANGE + "group by 1 having sum(offers) > 0 order by 1")) {
+            figures.add(new BuyerScore.Figures(row.text(1), row.longAt(2), row.longAt(3), row.money(4), row.longAt(5),
+                    row.longAt(6), row.longAt(7)));
+        }
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (BuyerScore score : BuyerScore.rank(figures)) {
+            ObjectNode item = buyer(list, score.figures().recipientId()).put("score", score.score());
+            putRate(item, "delivery_rate", score.figures().delivered(), score.figures().offers());
+            if (score.figures().timedResponses() == 0) {
+                item.putNull("mean_response_ms");
+            } else {
+                item.put("mean_response_ms", (double) score.figures().responseMsSum() / score.figures().timedResponses());
+            }
+            putAverage(item, score.figures().revenue(), score.figures().delivered());
+            putRate(item, "feedback_rate", score.figures().withFeedback(), score.figures().delivered());
+        }
+        return list;
+    }
+
+    // ---- GET /analytics/retries ----
+
+    public ObjectNode retries(AnalyticsRange range) throws SQLException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("from", range.from().toString()).put("to", range.to().toString());
+        long offers = rows(range, "select sum(offers) from analytics_rollup where" + IN_RANGE).get(0).longAt(1);
+        body.put("offers", offers);
+        ArrayNode attempts = body.putArray("by_attempt");
+        for (Row row : rows(range, "select attempt, sum(delivered) from analytics_delivered_at where" + IN_RANGE
+                + "group by 1 having sum(delivered) <> 0 order by 1")) {
+            putRate(attempts.addObject().put("attempt", row.intAt(1)).put("delivered", row.longAt(2)), "share", row.longAt(2), offers);
+        }
+        ArrayNode reasons = body.putArray("by_reason");
+        for (Row row : rows(range, "select category, reason, sum(retried), sum(recovered) from analytics_reasons where" + IN_RANGE
+                + "group by 1, 2 having sum(retried) <> 0 order by 1, 2")) {
+            putRate(reasons.addObject().put("category", row.text(1)).put("reason", row.text(2))
+                    .put("retried", row.longAt(3)).put("recovered", row.longAt(4)), "recovery_rate", row.longAt(4), row.longAt(3));
+        }
+        return body;
+    }
+
+    // ---- helpers ----
+
+    /** The period of a quarter hour, by its start in the analytics time zone. */
+    private String period() {
+        String local = "(bucket at time zone '" + calendar.zoneName().replace("'", "''") + "')";
+        return "case when extract(isodow from " + local + ") in (6, 7) then 'weekends'"
+                + " when " + local + "::time >= time '" + calendar.opens() + "' and " + local + "::time < time '" + calendar.closes() + "'"
+                + " then 'business_hours' else 'after_hours' end";
+    }
+
+    private ObjectNode buyer(ArrayNode list, String recipientId) {
+        return list.addObject().put("recipient_id", recipientId).put("name", buyerNames.apply(recipientId));
+    }
+
+    private static void putRate(ObjectNode node, String field, long part, long whole) {
+        if (whole == 0) {
+            node.putNull(field);
+        } else {
+            node.put(field, (double) part / whole);
+        }
+    }
+
+    private static void putShare(ObjectNode node, long count, long total) {
+        node.put("count", count);
+        putRate(node, "share", count, total);
+    }
+
+    private static void putAverage(ObjectNode node, BigDecimal revenue, long delivered) {
+        if (delivered == 0) {
+            node.putNull("average_price");
+        } else {
+            node.put("average_price", revenue.divide(BigDecimal.valueOf(delivered), 2, RoundingMode.HALF_UP));
+        }
+    }
+
+    private static BigDecimal money(BigDecimal amount) {
+        return amount.setScale(2, RoundingMode.HALF_UP);
+    }
+
+    private static Map<String, Long> sum(List<Row> rows, Function<Row, String> key) {
+        Map<String, Long> sums = new java.util.TreeMap<>();
+        rows.forEach(r -> sums.merge(key.apply(r), r.longAt(r.width()), Long::sum));
+        return sums;
+    }
+
+    /** A result row, read whole: columns numbered from 1 as in JDBC. */
+    private record Row(Object[] values) {
+        String text(int column) {
+            return (String) values[column - 1];
+        }
+
+        long longAt(int column) {
+            Object value = values[column - 1];
+            return value == null ? 0 : ((Number) value).longValue();
+        }
+
+        int intAt(int column) {
+            return (int) longAt(column);
+        }
+
+        BigDecimal money(int column) {
+            Object value = values[column - 1];
+            return value == null ? BigDecimal.ZERO : (BigDecimal) value;
+        }
+
+        int width() {
+            return values.length;
+        }
+    }
+
+    /** Runs a query whose parameters are, after any leading ones given, the range's (from, to, buyer, buyer). */
+    private List<Row> rows(AnalyticsRange range, String sql, Object... leading) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object parameter : leading) {
+                s.setObject(i++, parameter);
+            }
+            s.setObject(i++, OffsetDateTime.ofInstant(range.from(), ZoneOffset.UTC));
+            s.setObject(i++, OffsetDateTime.ofInstant(range.to(), ZoneOffset.UTC));
+            s.setString(i++, range.recipientId().orElse(null));
+            s.setString(i, range.recipientId().orElse(null));
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                int width = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Object[] values = new Object[width];
+                    for (int column = 1; column <= width; column++) {
+                        values[column - 1] = rs.getObject(column);
+                    }
+                    rows.add(new Row(values));
+                }
+            }
+            return rows;
+        }
+    }
+}
