@@ -42,10 +42,6 @@ create function analytics_sketch_add(a int[], b int[]) returns int[] language sq
     select coalesce(array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) order by i), '{}')
     from generate_series(1, greatest(coalesce(array_length(a, 1), 0), coalesce(array_length(b, 1), 0))) as i
 $$;
-create function analytics_sketch_of(ms numeric) returns int[] language sql immutable parallel safe as $$
-    select array_fill(0, array[analytics_sketch_bin(ms) - 1]) || 1
-$$;
-create aggregate analytics_sketch_sum(int[]) (sfunc = analytics_sketch_add, stype = int[], initcond = '{}');
 
 -- One row per (lead, buyer) pair whose delivery ended, or that had feedback: how it ended (the latest
 -- end counts, e.g. after a dead letter's replay), which failures were retried before it, its feedback.
@@ -195,8 +191,7 @@ begin
             (t.timed and e.duration_ms < 500)::int as rt_fast,
             (t.timed and e.duration_ms >= 500 and e.duration_ms < 2000)::int as rt_normal,
             (t.timed and e.duration_ms >= 2000 and e.duration_ms <= 5000)::int as rt_slow,
-            (t.timed and e.duration_ms > 5000)::int as rt_very_slow,
-            case when t.timed then analytics_sketch_of(e.duration_ms) else '{}' end as rt_sketch
+            (t.timed and e.duration_ms > 5000)::int as rt_very_slow
         from unnest(batch) e cross join lateral (select analytics_is_timed(e) as timed) t
         where e.recipient_id is not null
             and e.event_type in ('recipient.delivery_attempt', 'recipient.delivered', 'recipient.failed')
@@ -208,17 +203,34 @@ begin
             r.sign * (r.outcome = 'delivered' and r.feedback_events > 0)::int,
             r.sign * (r.outcome = 'delivered' and r.returned is not null)::int,
             case when r.outcome = 'delivered' then r.sign * coalesce(r.returned, 0) else 0 end,
-            0, 0, 0, 0, 0, 0, '{}'
+            0, 0, 0, 0, 0, 0
         from offer_rows r
         where r.outcome is not null
+    ), bins as (
+        -- the batch's response times counted per bin first: one sketch per row below, not one per event
+        select analytics_bucket(e.occurred_at) as bucket, e.recipient_id, analytics_sketch_bin(e.duration_ms) as bin, count(*)::int as n
+        from unnest(batch) e
+        where e.recipient_id is not null and analytics_is_timed(e)
+        group by 1, 2, 3
+    ), sketches as (
+        select top.bucket, top.recipient_id, array_agg(coalesce(b.n, 0) order by i) as sketch
+        from (select bucket, recipient_id, max(bin) as bins from bins group by 1, 2) top
+        cross join lateral generate_series(1, top.bins) as i
+        left join bins b on b.bucket = top.bucket and b.recipient_id = top.recipient_id and b.bin = i
+        group by top.bucket, top.recipient_id
+    ), sums as (
+        select bucket, recipient_id, sum(attempts) as attempts, sum(failures) as failures, sum(offers) as offers,
+            sum(delivered) as delivered, sum(refused) as refused, sum(dead_lettered) as dead_lettered, sum(revenue) as revenue,
+            sum(with_feedback) as with_feedback, sum(returns) as returns, sum(returned) as returned, sum(rt_count) as rt_count,
+            sum(rt_sum_ms) as rt_sum_ms, sum(rt_fast) as rt_fast, sum(rt_normal) as rt_normal, sum(rt_slow) as rt_slow,
+            sum(rt_very_slow) as rt_very_slow
+        from deltas
+        group by bucket, recipient_id
     )
     insert into analytics_rollup as r
-    select bucket, recipient_id, sum(attempts), sum(failures), sum(offers), sum(delivered), sum(refused), sum(dead_lettered),
-        sum(revenue), sum(with_feedback), sum(returns), sum(returned), sum(rt_count), sum(rt_sum_ms),
-        sum(rt_fast), sum(rt_normal), sum(rt_slow), sum(rt_very_slow), analytics_sketch_sum(rt_sketch)
-    from deltas
-    group by bucket, recipient_id
-    order by bucket, recipient_id
+    select s.*, coalesce(k.sketch, '{}')
+    from sums s left join sketches k on k.bucket = s.bucket and k.recipient_id = s.recipient_id
+    order by s.bucket, s.recipient_id
     on conflict (bucket, recipient_id) do update set
         attempts = r.attempts + excluded.attempts, failures = r.failures + excluded.failures,
         offers = r.offers + excluded.offers, delivered = r.delivered + excluded.delivered,

@@ -58,20 +58,29 @@ public final class AnalyticsBench {
         int days = Integer.getInteger("bench.days", 30);
         int buyers = Integer.getInteger("bench.buyers", 20);
         int runs = Integer.getInteger("bench.queryRuns", 40);
+        // bench.jdbcUrl: an existing database (migrated here; its events kept unless bench.events > 0)
+        String jdbcUrl = System.getProperty("bench.jdbcUrl", "");
         Path root = Files.createTempDirectory("lead-router-analytics-bench");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(root).setCleanDataDirectory(true)
-                .setServerConfig("shared_buffers", "1GB").setServerConfig("max_wal_size", "4GB").start()) {
-            DataSource database = postgres.getPostgresDatabase();
+        EmbeddedPostgres postgres = jdbcUrl.isEmpty() ? EmbeddedPostgres.builder().setDataDirectory(root).setCleanDataDirectory(true)
+                .setServerConfig("shared_buffers", "1GB").setServerConfig("max_wal_size", "4GB").start() : null;
+        try {
+            DataSource database = postgres != null ? postgres.getPostgresDatabase() : external(jdbcUrl);
             Migrations.apply(database, "postgres");
+            if (System.getProperty("bench.analytics", "on").equals("off")) {
+                execute(database, "alter table recipient_events disable trigger recipient_events_to_analytics");
+            }
             Instant to = AnalyticsCalendar.quarterHourAtOrAfter(Instant.now());
             Instant from = to.minus(Duration.ofDays(days));
 
-            long started = System.nanoTime();
-            long written = generate(database, events, from, to, buyers, days);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "[analytics-bench] wrote %,d events (%d days, %d buyers) through EventStore with the rollups"
-                    + " in %.0f s: %.0f events/s%n", written, days, buyers, seconds, written / seconds);
-            execute(database, "vacuum analyze");
+            if (events > 0) {
+                long started = System.nanoTime();
+                long written = generate(database, events, from, to, buyers, days);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                System.out.printf(Locale.ROOT, "[analytics-bench] wrote %,d events (%d days, %d buyers) through EventStore, rollups %s,"
+                        + " in %.0f s: %.0f events/s%n", written, days, buyers, System.getProperty("bench.analytics", "on"), seconds,
+                        written / seconds);
+                execute(database, "vacuum analyze");
+            }
             printSizes(database);
 
             AnalyticsQueries queries = new AnalyticsQueries(database, AnalyticsCalendar.of("America/New_York", "09:00-17:00"), id -> "Buyer " + id);
@@ -91,8 +100,18 @@ public final class AnalyticsBench {
             System.out.printf(Locale.ROOT, "[analytics-bench] backfill: %,d events in %.0f s; revenue answer unchanged after it: %s%n", read,
                     (System.nanoTime() - backfillStarted) / 1e9, before.equals(queries.revenue(all)));
         } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
             BenchServices.deleteRecursively(root);
         }
+    }
+
+    private static DataSource external(String jdbcUrl) {
+        org.postgresql.ds.PGSimpleDataSource database = new org.postgresql.ds.PGSimpleDataSource();
+        database.setUrl(jdbcUrl);
+        database.setUser("postgres");
+        return database;
     }
 
     private static void time(String endpoint, AnalyticsRange range, AnalyticsQueries queries, int runs) throws Exception {
