@@ -43,6 +43,24 @@ create function analytics_sketch_add(a int[], b int[]) returns int[] language sq
     from generate_series(1, greatest(coalesce(array_length(a, 1), 0), coalesce(array_length(b, 1), 0))) as i
 $$;
 
+-- The sketches of a batch's response times, per step (seconds: 900 a quarter hour, 86400 a UTC day) and
+-- buyer: the durations counted per bin first, so each array is built once, not once per event.
+create function analytics_batch_sketches(batch recipient_events[], step_seconds int)
+returns table (step_start timestamptz, buyer text, sketch int[]) language sql stable as $$
+    with bins as (
+        select to_timestamp(floor(extract(epoch from e.occurred_at) / step_seconds) * step_seconds) as at, e.recipient_id as id,
+            analytics_sketch_bin(e.duration_ms) as bin, count(*)::int as n
+        from unnest(batch) e
+        where e.recipient_id is not null and analytics_is_timed(e)
+        group by 1, 2, 3
+    )
+    select top.at, top.id, array_agg(coalesce(b.n, 0) order by i)
+    from (select at, id, max(bin) as bins from bins group by at, id) top
+    cross join lateral generate_series(1, top.bins) as i
+    left join bins b on b.at = top.at and b.id = top.id and b.bin = i
+    group by top.at, top.id
+$$;
+
 -- One row per (lead, buyer) pair whose delivery ended, or that had feedback: how it ended (the latest
 -- end counts, e.g. after a dead letter's replay), which failures were retried before it, its feedback.
 create table analytics_offers (
@@ -108,6 +126,15 @@ create table analytics_delivered_at (
     attempt       int         not null,
     delivered     bigint      not null default 0,
     primary key (bucket, recipient_id, attempt)
+);
+
+-- Per UTC day and buyer, the response-time sketch again: a month's percentiles add up 30 of these
+-- (and the quarter hours of its partial days), not 2,880 quarter hours' sketches.
+create table analytics_sketch_days (
+    day           timestamptz not null,
+    recipient_id  text        not null,
+    rt_sketch     int[]       not null,
+    primary key (day, recipient_id)
 );
 
 -- What an offers row adds to the rollups (sign -1 takes it back).
@@ -206,18 +233,8 @@ begin
             0, 0, 0, 0, 0, 0
         from offer_rows r
         where r.outcome is not null
-    ), bins as (
-        -- the batch's response times counted per bin first: one sketch per row below, not one per event
-        select analytics_bucket(e.occurred_at) as bucket, e.recipient_id, analytics_sketch_bin(e.duration_ms) as bin, count(*)::int as n
-        from unnest(batch) e
-        where e.recipient_id is not null and analytics_is_timed(e)
-        group by 1, 2, 3
     ), sketches as (
-        select top.bucket, top.recipient_id, array_agg(coalesce(b.n, 0) order by i) as sketch
-        from (select bucket, recipient_id, max(bin) as bins from bins group by 1, 2) top
-        cross join lateral generate_series(1, top.bins) as i
-        left join bins b on b.bucket = top.bucket and b.recipient_id = top.recipient_id and b.bin = i
-        group by top.bucket, top.recipient_id
+        select step_start as bucket, buyer as recipient_id, sketch from analytics_batch_sketches(batch, 900)
     ), sums as (
         select bucket, recipient_id, sum(attempts) as attempts, sum(failures) as failures, sum(offers) as offers,
             sum(delivered) as delivered, sum(refused) as refused, sum(dead_lettered) as dead_lettered, sum(revenue) as revenue,
@@ -281,6 +298,10 @@ begin
         order by 1, 2, 3
         on conflict (bucket, recipient_id, attempt) do update set delivered = d.delivered + excluded.delivered;
     end if;
+
+    insert into analytics_sketch_days as d
+    select step_start, buyer, sketch from analytics_batch_sketches(batch, 86400) order by 1, 2
+    on conflict (day, recipient_id) do update set rt_sketch = analytics_sketch_add(d.rt_sketch, excluded.rt_sketch);
 end;
 $$;
 
@@ -331,6 +352,7 @@ begin
     delete from analytics_rollup;
     delete from analytics_reasons;
     delete from analytics_delivered_at;
+    delete from analytics_sketch_days;
     select coalesce(max(seq), 0) into high from recipient_events;
     while low < high loop
         chunk := array(select e from recipient_events e where e.seq > low and e.seq <= low + 20000 order by e.seq);

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -96,8 +97,10 @@ public final class AnalyticsQueries {
         for (String period : List.of("business_hours", "after_hours", "weekends")) {
             periods.putObject(period).put("offers", 0).put("delivered", 0).putNull("delivery_rate");
         }
-        for (Row row : rows(range, "select " + period() + " as period, sum(offers), sum(delivered) from analytics_rollup where"
-                + IN_RANGE + "group by 1")) {
+        // each quarter hour's local time is worked out once, not once per buyer
+        for (Row row : rows(range, "select " + period() + " as period, sum(offers), sum(delivered) from ("
+                + "select bucket, sum(offers) as offers, sum(delivered) as delivered from analytics_rollup where" + IN_RANGE
+                + "group by bucket) per_quarter group by 1")) {
             ObjectNode period = (ObjectNode) periods.get(row.text(1));
             period.put("offers", row.longAt(2)).put("delivered", row.longAt(3));
             putRate(period, "delivery_rate", row.longAt(3), row.longAt(2));
@@ -112,7 +115,8 @@ public final class AnalyticsQueries {
         List<Row> reasons = rows(range, """
                 select recipient_id, category, reason, extract(hour from bucket at time zone ?)::int,
                     extract(isodow from bucket at time zone ?)::int, sum(failures)
-                from analytics_reasons where""" + IN_RANGE + "and failures <> 0 group by 1, 2, 3, 4, 5",
+                from (select bucket, recipient_id, category, reason, sum(failures) as failures from analytics_reasons
+                      where""" + IN_RANGE + "and failures <> 0 group by 1, 2, 3, 4) per_quarter group by 1, 2, 3, 4, 5",
                 calendar.zoneName(), calendar.zoneName());
         long total = reasons.stream().mapToLong(r -> r.longAt(6)).sum();
         body.put("from", range.from().toString()).put("to", range.to().toString());
@@ -186,9 +190,7 @@ public final class AnalyticsQueries {
             buyer.add(row);
             all.add(row);
         }
-        for (Row row : rows(range, """
-                select recipient_id, u.bin, sum(u.count) from analytics_rollup r, unnest(r.rt_sketch) with ordinality as u(count, bin)
-                where""" + IN_RANGE + "and rt_count <> 0 and u.count <> 0 group by 1, 2")) {
+        for (Row row : sketchBins(range)) {
             buyers.get(row.text(1)).sketch.add(row.intAt(2), row.longAt(3));
             all.sketch.add(row.intAt(2), row.longAt(3));
         }
@@ -196,6 +198,36 @@ public final class AnalyticsQueries {
         ArrayNode list = body.putArray("by_buyer");
         buyers.forEach((id, times) -> times.writeTo(buyer(list, id)));
         return body;
+    }
+
+    /**
+     * The range's response-time sketches added up per buyer and bin: whole UTC days from analytics_sketch_days,
+     * the quarter hours before the first and after the last from analytics_rollup.
+     */
+    private List<Row> sketchBins(AnalyticsRange range) throws SQLException {
+        long day = 86_400;
+        Instant wholeFrom = Instant.ofEpochSecond(Math.floorDiv(range.from().getEpochSecond() + day - 1, day) * day);
+        Instant wholeTo = Instant.ofEpochSecond(Math.floorDiv(range.to().getEpochSecond(), day) * day);
+        if (!wholeFrom.isBefore(wholeTo)) {
+            wholeFrom = range.to(); // no whole day: quarter hours only
+            wholeTo = range.to();
+        }
+        String buyer = " and (?::text is null or recipient_id = ?)";
+        return query("""
+                select recipient_id, u.bin, sum(u.count) from (
+                    select recipient_id, rt_sketch from analytics_sketch_days where day >= ? and day < ?""" + buyer + """
+                    union all
+                    select recipient_id, rt_sketch from analytics_rollup
+                    where ((bucket >= ? and bucket < ?) or (bucket >= ? and bucket < ?)) and rt_count <> 0""" + buyer + """
+                ) r, unnest(r.rt_sketch) with ordinality as u(count, bin)
+                where u.count <> 0 group by 1, 2""",
+                utc(wholeFrom), utc(wholeTo), range.recipientId().orElse(null), range.recipientId().orElse(null),
+                utc(range.from()), utc(wholeFrom), utc(wholeTo), utc(range.to()), range.recipientId().orElse(null),
+                range.recipientId().orElse(null));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /** The response-time sums of one buyer or all. */
@@ -393,15 +425,23 @@ public final class AnalyticsQueries {
 
     /** Runs a query whose parameters are, after any leading ones given, the range's (from, to, buyer, buyer). */
     private List<Row> rows(AnalyticsRange range, String sql, Object... leading) throws SQLException {
+        Object[] parameters = java.util.Arrays.copyOf(leading, leading.length + 4);
+        parameters[leading.length] = utc(range.from());
+        parameters[leading.length + 1] = utc(range.to());
+        parameters[leading.length + 2] = range.recipientId().orElse(null);
+        parameters[leading.length + 3] = range.recipientId().orElse(null);
+        return query(sql, parameters);
+    }
+
+    private List<Row> query(String sql, Object... parameters) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            int i = 1;
-            for (Object parameter : leading) {
-                s.setObject(i++, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i] == null) {
+                    s.setNull(i + 1, java.sql.Types.VARCHAR);
+                } else {
+                    s.setObject(i + 1, parameters[i]);
+                }
             }
-            s.setObject(i++, OffsetDateTime.ofInstant(range.from(), ZoneOffset.UTC));
-            s.setObject(i++, OffsetDateTime.ofInstant(range.to(), ZoneOffset.UTC));
-            s.setString(i++, range.recipientId().orElse(null));
-            s.setString(i, range.recipientId().orElse(null));
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 int width = rs.getMetaData().getColumnCount();
