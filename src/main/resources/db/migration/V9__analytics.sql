@@ -1,5 +1,5 @@
--- The analytics rollups (issue 15; definitions in the README's "Analytics"): kept by the database as
--- events are written, in the same transaction, so they are exact and never behind. Counters are per
+-- The analytics rollups (issue 15; definitions in the README's "Analytics"): kept by the database from
+-- the events as they are written (through analytics_queue, a moment later), so they are exact. Counters are per
 -- quarter hour (UTC-aligned quarter hours fall within one local hour in every time zone) and buyer; a
 -- query adds up the rows of its range. analytics_backfill() rebuilds them all from the events.
 
@@ -305,8 +305,8 @@ begin
 end;
 $$;
 
--- Events the rollups could not take (a fault in the SQL above, never the events' own): the events are
--- stored all the same, the analytics answers say the rollups are incomplete, and a backfill clears this.
+-- Events the rollups could not take (a fault in the SQL above): the events are stored all the same, the
+-- analytics answers say the rollups are incomplete, and a backfill clears this.
 create table analytics_gaps (
     first_seq   bigint      not null,
     last_seq    bigint      not null,
@@ -315,26 +315,54 @@ create table analytics_gaps (
     noticed_at  timestamptz not null default now()
 );
 
-create function analytics_record_inserted() returns trigger
+-- Events not yet in the rollups. The events' own transaction only notes their seq here (as it does for
+-- the firehose): adding to the rollups there would make every batch of events wait on the same hot rows.
+-- The router drains the queue (analytics_drain, one instance at a time) a moment later, in seq order.
+create table analytics_queue (
+    seq bigint primary key
+);
+
+create function analytics_queue_inserted() returns trigger
 language plpgsql security definer set search_path = public, pg_temp as $$
-declare
-    batch recipient_events[] := array(select i::recipient_events from inserted i order by i.seq);
 begin
-    begin
-        perform analytics_record(batch);
-    exception when others then
-        -- an event is never lost for the sake of a sum
-        insert into analytics_gaps (first_seq, last_seq, events, problem)
-        values (batch[1].seq, batch[array_length(batch, 1)].seq, array_length(batch, 1), sqlstate || ': ' || sqlerrm);
-        raise warning 'analytics rollups skipped events % to %: %', batch[1].seq, batch[array_length(batch, 1)].seq, sqlerrm;
-    end;
+    insert into analytics_queue (seq) select seq from inserted;
     return null;
 end;
 $$;
 create trigger recipient_events_to_analytics
     after insert on recipient_events
     referencing new table as inserted
-    for each statement execute function analytics_record_inserted();
+    for each statement execute function analytics_queue_inserted();
+
+-- Adds up to max_events queued events to the rollups, the oldest first, and takes them off the queue, in
+-- one transaction: each event is counted once. Answers how many it took (0 when another drain is under way).
+-- A fault in the rollups' SQL never keeps events queued for ever: they are noted in analytics_gaps.
+create function analytics_drain(max_events int) returns int
+language plpgsql security definer set search_path = public, pg_temp as $$
+declare
+    batch recipient_events[];
+begin
+    if not pg_try_advisory_xact_lock(16, 0) then
+        return 0;
+    end if;
+    with taken as (
+        delete from analytics_queue where seq in (select seq from analytics_queue order by seq limit max_events)
+        returning seq
+    )
+    select array(select e from recipient_events e where e.seq in (select seq from taken) order by e.seq) into batch;
+    if coalesce(array_length(batch, 1), 0) = 0 then
+        return 0;
+    end if;
+    begin
+        perform analytics_record(batch);
+    exception when others then
+        insert into analytics_gaps (first_seq, last_seq, events, problem)
+        values (batch[1].seq, batch[array_length(batch, 1)].seq, array_length(batch, 1), sqlstate || ': ' || sqlerrm);
+        raise warning 'analytics rollups skipped events % to %: %', batch[1].seq, batch[array_length(batch, 1)].seq, sqlerrm;
+    end;
+    return array_length(batch, 1);
+end;
+$$;
 
 -- Rebuilds the rollups from the events (an existing table, or after retention), in one transaction
 -- that holds back new events meanwhile; returns how many events it read.
@@ -347,6 +375,8 @@ declare
     chunk recipient_events[];
 begin
     lock table recipient_events in share mode;
+    perform pg_advisory_xact_lock(16, 0); -- no drain meanwhile
+    delete from analytics_queue;
     delete from analytics_gaps;
     delete from analytics_offers;
     delete from analytics_rollup;

@@ -71,6 +71,11 @@ public final class AnalyticsQueries {
         }
     }
 
+    /** Events written but not yet in the rollups (analytics_queue): the answers lag the events by these. */
+    public long pending() throws SQLException {
+        return query("select count(*) from analytics_queue").get(0).longAt(1);
+    }
+
     // ---- GET /analytics/delivery ----
 
     public ObjectNode delivery(AnalyticsRange range) throws SQLException {

@@ -26,6 +26,8 @@ public final class AnalyticsApiRoutes extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(AnalyticsApiRoutes.class);
     /** Set on an answer whose figures miss events (see analytics_gaps in V9__analytics.sql). */
     public static final String INCOMPLETE = "X-Analytics-Incomplete";
+    /** Set on an answer while events wait to be added to the rollups (leadrouter.analytics.rollup-period-ms). */
+    public static final String PENDING = "X-Analytics-Pending";
 
     /** The figures of one endpoint. */
     @FunctionalInterface
@@ -84,6 +86,10 @@ public final class AnalyticsApiRoutes extends RouteBuilder {
             LOG.warn("Analytics rollups are incomplete: {}", gaps);
             exchange.getMessage().setHeader(INCOMPLETE, gaps);
         });
+        long pending = queries.pending();
+        if (pending > 0) {
+            exchange.getMessage().setHeader(PENDING, pending + " events written but not yet in these figures (a moment behind)");
+        }
     }
 
     private static String header(Exchange exchange, String name) {

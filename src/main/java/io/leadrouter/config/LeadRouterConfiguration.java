@@ -16,6 +16,7 @@ import io.leadrouter.support.HttpServerGuard;
 import io.leadrouter.support.SilencedLoggers;
 import io.leadrouter.analytics.AnalyticsCalendar;
 import io.leadrouter.analytics.AnalyticsQueries;
+import io.leadrouter.analytics.AnalyticsRollups;
 import io.leadrouter.analytics.AnalyticsSettings;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.feedback.FeedbackDesk;
@@ -271,6 +272,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         AnalyticsSettings analytics = new AnalyticsSettings(AnalyticsCalendar.of(settings.text("leadrouter.analytics.time-zone"),
                 settings.text("leadrouter.analytics.business-hours")), settings.integer("leadrouter.analytics.max-range-days"));
         registry.bind("analyticsSettings", analytics);
+        registry.bind("analyticsRollups", new AnalyticsRollups(dataSource, settings.integer("leadrouter.analytics.rollup-batch")));
         registry.bind("analyticsQueries", new AnalyticsQueries(dataSource, analytics.calendar(),
                 id -> catalog.find(id).map(Buyer::name).orElse(null)));
         registry.bind("feedbackDesk", new FeedbackDesk(dataSource, catalog, events, relay, analytics.calendar().zone(), clock));

@@ -167,17 +167,22 @@ public final class FeedbackDesk {
         ZonedDateTime start = ZonedDateTime.now(clock.withZone(monthZone)).toLocalDate().withDayOfMonth(1).atStartOfDay(monthZone);
         OffsetDateTime from = start.toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
         OffsetDateTime to = start.plusMonths(1).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
+        // the rollups' offers, and the events still queued for them (one snapshot: each event counted once)
         try (PreparedStatement select = connection.prepareStatement("""
                 select (select count(*) from analytics_offers
-                        where recipient_id = ? and outcome = 'delivered' and final_at >= ? and final_at < ?),
+                        where recipient_id = ? and outcome = 'delivered' and final_at >= ? and final_at < ?)
+                     + (select count(*) from analytics_queue q join recipient_events e on e.seq = q.seq
+                        where e.recipient_id = ? and e.event_type = 'recipient.delivered' and e.occurred_at >= ? and e.occurred_at < ?),
                        (select count(*) from analytics_offers
-                        where recipient_id = ? and returned_at >= ? and returned_at < ?)""")) {
-            select.setString(1, recipientId);
-            select.setObject(2, from);
-            select.setObject(3, to);
-            select.setString(4, recipientId);
-            select.setObject(5, from);
-            select.setObject(6, to);
+                        where recipient_id = ? and returned_at >= ? and returned_at < ?)
+                     + (select count(*) from analytics_queue q join recipient_events e on e.seq = q.seq
+                        where e.recipient_id = ? and e.event_type = 'recipient.feedback' and e.occurred_at >= ? and e.occurred_at < ?
+                            and e.event -> 'feedback' ->> 'type' = 'return' and e.event -> 'feedback' -> 'accepted' = 'true'::jsonb)""")) {
+            for (int i = 0; i < 4; i++) {
+                select.setString(3 * i + 1, recipientId);
+                select.setObject(3 * i + 2, from);
+                select.setObject(3 * i + 3, to);
+            }
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return new ReturnRules.Month(rs.getLong(1), rs.getLong(2));

@@ -127,6 +127,7 @@ class AnalyticsTest {
     @Test
     void theDefaultRangeIsTheLast24HoursToTheEndOfTheCurrentQuarterHour() throws Exception {
         routeLeads(3);
+        awaitRollups();
         JsonNode answer = answer("/analytics/delivery");
         Instant to = Instant.parse(answer.path("to").asText());
         Instant from = Instant.parse(answer.path("from").asText());
@@ -145,11 +146,13 @@ class AnalyticsTest {
             sql.execute("create function analytics_record(batch recipient_events[]) returns void language plpgsql as"
                     + " $$ begin raise exception 'rollup fault'; end; $$");
             try {
+                awaitRollups();
                 List<String> leads = routeLeads(3);
                 // every lead went to every buyer, its events all stored
                 leads.forEach(lead -> assertEquals(names.keySet(), router.events(lead).findValuesAsText("id").stream()
                         .filter(names::containsKey).collect(Collectors.toSet()), lead));
                 leads.forEach(lead -> assertTrue(RouterUnderTest.count(router.events(lead), "recipient.delivered") >= 1, lead));
+                awaitRollups(); // taken off the queue, into analytics_gaps
             } finally {
                 sql.execute("drop function analytics_record(recipient_events[])");
                 sql.execute("alter function analytics_record_kept(recipient_events[]) rename to analytics_record");
@@ -163,6 +166,7 @@ class AnalyticsTest {
                 warning);
 
         BackfillCommand.backfill(dataSource());
+        awaitRollups();
         HttpResponse<String> complete = router.get("/analytics/delivery");
         assertTrue(complete.headers().firstValue("X-Analytics-Incomplete").isEmpty(), complete.headers().toString());
         JsonNode answer = answer("/analytics/delivery");
@@ -362,6 +366,7 @@ class AnalyticsTest {
     // ---- the comparison ----
 
     private void assertEveryFigure(List<Instant[]> ranges, List<String> buyers) throws Exception {
+        awaitRollups();
         Recomputation expected = recomputation();
         int compared = 0;
         for (Instant[] range : ranges) {
@@ -381,6 +386,12 @@ class AnalyticsTest {
             }
         }
         assertTrue(compared > 0);
+    }
+
+    /** Waits until the router has added every event written so far to the rollups (they follow a moment later). */
+    private void awaitRollups() {
+        org.awaitility.Awaitility.await("the analytics queue drained").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> router.count("select count(*) from analytics_queue") == 0);
     }
 
     private Recomputation recomputation() throws Exception {
