@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.analytics.AnalyticsCalendar;
 import io.leadrouter.analytics.AnalyticsQueries;
 import io.leadrouter.analytics.AnalyticsRange;
+import io.leadrouter.analytics.AnalyticsRollups;
 import io.leadrouter.analytics.BackfillCommand;
 import io.leadrouter.config.Migrations;
 import io.leadrouter.events.EventStore;
@@ -35,8 +36,8 @@ import javax.sql.DataSource;
 /**
  * The analytics against a large table: writes {@code bench.events} realistic events (default ten
  * million) over {@code bench.days} days (30) for {@code bench.buyers} buyers (20) through the
- * router's own event store (one statement per batch of 1,000, the rollups' trigger on, two writers
- * as the router has), then times every analytics query over the whole range, all buyers and one,
+ * router's own event store (one statement per batch of 1,000, two writers as the router has; the rollups
+ * drained beside them as the router drains them), then times every analytics query over the whole range, all buyers and one,
  * and the backfill. Prints the figures; asserts nothing (the figures' exactness is AnalyticsTest's).
  *
  * <pre>
@@ -73,12 +74,29 @@ public final class AnalyticsBench {
             Instant from = to.minus(Duration.ofDays(days));
 
             if (events > 0) {
+                // the rollups drained as the router does (every 500 ms, 5,000 events a transaction) while the events are written
+                AnalyticsRollups rollups = new AnalyticsRollups(database, 5000);
+                java.util.concurrent.ScheduledExecutorService drainer = Executors.newSingleThreadScheduledExecutor();
+                AtomicLong drainNanos = new AtomicLong();
+                AtomicLong drained = new AtomicLong();
+                drainer.scheduleWithFixedDelay(() -> {
+                    long start = System.nanoTime();
+                    drained.addAndGet(rollups.drain());
+                    drainNanos.addAndGet(System.nanoTime() - start);
+                }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
                 long started = System.nanoTime();
                 long written = generate(database, events, from, to, buyers, days);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                drainer.shutdown();
+                drainer.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
+                long queued = single(database, "select count(*) from analytics_queue");
+                long drainStarted = System.nanoTime();
+                rollups.drain();
                 System.out.printf(Locale.ROOT, "[analytics-bench] wrote %,d events (%d days, %d buyers) through EventStore, rollups %s,"
-                        + " in %.0f s: %.0f events/s%n", written, days, buyers, System.getProperty("bench.analytics", "on"), seconds,
-                        written / seconds);
+                        + " in %.0f s: %.0f events/s; %,d still queued at the end, drained in %.1f s%n", written, days, buyers,
+                        System.getProperty("bench.analytics", "on"), seconds, written / seconds, queued, (System.nanoTime() - drainStarted) / 1e9);
+                System.out.printf(Locale.ROOT, "[analytics-bench] while writing, the drain added %,d events in %.1f s of its own: %.1f µs an event%n",
+                        drained.get(), drainNanos.get() / 1e9, drained.get() == 0 ? 0 : drainNanos.get() / 1e3 / drained.get());
                 execute(database, "vacuum analyze");
             }
             printSizes(database);
@@ -283,12 +301,19 @@ public final class AnalyticsBench {
         }
     }
 
+    private static long single(DataSource database, String sql) throws Exception {
+        try (Connection c = database.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static void printSizes(DataSource database) throws Exception {
         try (Connection c = database.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("""
                         select relname, pg_size_pretty(pg_total_relation_size(oid)), reltuples::bigint from pg_class
                         where relname in ('recipient_events', 'analytics_offers', 'analytics_rollup', 'analytics_reasons',
-                            'analytics_delivered_at') order by relname""")) {
+                            'analytics_delivered_at', 'analytics_sketch_days') order by relname""")) {
             while (rs.next()) {
                 System.out.printf(Locale.ROOT, "[analytics-bench] %-24s %10s %,14d rows%n", rs.getString(1), rs.getString(2), rs.getLong(3));
             }
