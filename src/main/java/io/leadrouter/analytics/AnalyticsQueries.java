@@ -117,12 +117,19 @@ public final class AnalyticsQueries {
 
     public ObjectNode failures(AnalyticsRange range) throws SQLException {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        List<Row> reasons = rows(range, """
-                select recipient_id, category, reason, extract(hour from bucket at time zone ?)::int,
-                    extract(isodow from bucket at time zone ?)::int, sum(failures)
-                from (select bucket, recipient_id, category, reason, sum(failures) as failures from analytics_reasons
-                      where""" + IN_RANGE + "and failures <> 0 group by 1, 2, 3, 4) per_quarter group by 1, 2, 3, 4, 5",
-                calendar.zoneName(), calendar.zoneName());
+        // the range's quarter hours in local time once (2,880 for 30 days), joined to the rows, not converted per row
+        List<Row> grouped = rows(range, """
+                with quarters as (
+                    select q as bucket, extract(hour from q at time zone ?)::int as hour, extract(isodow from q at time zone ?)::int as weekday
+                    from generate_series(?::timestamptz, ?::timestamptz - interval '15 minutes', interval '15 minutes') as q
+                )
+                select r.recipient_id, r.category, r.reason, q.hour, q.weekday, sum(r.failures)
+                from analytics_reasons r join quarters q on q.bucket = r.bucket
+                where r.failures <> 0 and""" + IN_RANGE.replace("bucket", "r.bucket").replace("recipient_id", "r.recipient_id") + """
+                group by grouping sets ((r.recipient_id, r.category, r.reason, q.hour), (q.weekday))""",
+                calendar.zoneName(), calendar.zoneName(), utc(range.from()), utc(range.to()));
+        List<Row> reasons = grouped.stream().filter(r -> r.text(1) != null).toList();
+        List<Row> weekdayRows = grouped.stream().filter(r -> r.text(1) == null).toList();
         long total = reasons.stream().mapToLong(r -> r.longAt(6)).sum();
         body.put("from", range.from().toString()).put("to", range.to().toString());
         body.put("failures", total);
@@ -141,7 +148,7 @@ public final class AnalyticsQueries {
         for (int hour = 0; hour < 24; hour++) {
             putShare(hours.addObject().put("hour", hour), byHour.getOrDefault(String.format(Locale.ROOT, "%02d", hour), 0L), total);
         }
-        Map<String, Long> byWeekday = sum(reasons, r -> String.valueOf(r.intAt(5)));
+        Map<String, Long> byWeekday = sum(weekdayRows, r -> String.valueOf(r.intAt(5)));
         ArrayNode weekdays = body.putArray("by_weekday");
         for (DayOfWeek day : DayOfWeek.values()) {
             putShare(weekdays.addObject().put("weekday", day.name().toLowerCase(Locale.ROOT)),
@@ -303,8 +310,9 @@ public final class AnalyticsQueries {
             buyer.put("returned", money(row.money(5))).put("net_revenue", money(row.money(4).subtract(row.money(5))));
         }
         ArrayNode days = body.putArray("by_day");
-        for (Row row : rows(range, "select (bucket at time zone ?)::date::text, sum(delivered), sum(revenue), sum(returned)"
-                + " from analytics_rollup where" + IN_RANGE + "group by 1 order by 1", calendar.zoneName())) {
+        for (Row row : rows(range, "select (bucket at time zone ?)::date::text, sum(delivered), sum(revenue), sum(returned) from ("
+                + "select bucket, sum(delivered) as delivered, sum(revenue) as revenue, sum(returned) as returned"
+                + " from analytics_rollup where" + IN_RANGE + "group by bucket) per_quarter group by 1 order by 1", calendar.zoneName())) {
             days.addObject().put("day", row.text(1)).put("delivered", row.longAt(2)).put("revenue", money(row.money(3)))
                     .put("returned", money(row.money(4))).put("net_revenue", money(row.money(3).subtract(row.money(4))));
         }
