@@ -117,17 +117,25 @@ public final class AnalyticsQueries {
 
     public ObjectNode failures(AnalyticsRange range) throws SQLException {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        // the range's quarter hours in local time once (2,880 for 30 days), joined to the rows, not converted per row
-        List<Row> grouped = rows(range, """
+        // the range's quarter hours in local time once (2,880 for 30 days), joined to the rows, not converted per row;
+        // hash aggregates (grouping sets sorted 350,000 rows by their texts: 1 s at ten million events)
+        String quarters = """
                 with quarters as (
                     select q as bucket, extract(hour from q at time zone ?)::int as hour, extract(isodow from q at time zone ?)::int as weekday
                     from generate_series(?::timestamptz, ?::timestamptz - interval '15 minutes', interval '15 minutes') as q
                 )
-                select r.recipient_id, r.category, r.reason, q.hour, q.weekday, sum(r.failures)
+                """;
+        Object[] local = {calendar.zoneName(), calendar.zoneName(), utc(range.from()), utc(range.to())};
+        List<Row> grouped = new ArrayList<>(rows(range, quarters + """
+                select r.recipient_id, r.category, r.reason, q.hour, null::int, sum(r.failures)
                 from analytics_reasons r join quarters q on q.bucket = r.bucket
-                where r.failures <> 0 and""" + IN_RANGE.replace("bucket", "r.bucket").replace("recipient_id", "r.recipient_id") + """
-                group by grouping sets ((r.recipient_id, r.category, r.reason, q.hour), (q.weekday))""",
-                calendar.zoneName(), calendar.zoneName(), utc(range.from()), utc(range.to()));
+                where r.failures <> 0 and""" + IN_RANGE.replace("bucket", "r.bucket").replace("recipient_id", "r.recipient_id")
+                + "group by 1, 2, 3, 4", local));
+        grouped.addAll(rows(range, quarters + """
+                select null::text, null::text, null::text, null::int, q.weekday, sum(p.failures)
+                from (select bucket, sum(failures) as failures from analytics_reasons where failures <> 0 and""" + IN_RANGE + """
+                      group by bucket) p join quarters q on q.bucket = p.bucket
+                group by q.weekday""", local));
         List<Row> reasons = grouped.stream().filter(r -> r.text(1) != null).toList();
         List<Row> weekdayRows = grouped.stream().filter(r -> r.text(1) == null).toList();
         long total = reasons.stream().mapToLong(r -> r.longAt(6)).sum();
