@@ -7,8 +7,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Where the analytics' hours, days and periods are counted: leadrouter.analytics.time-zone and
@@ -77,12 +75,44 @@ public record AnalyticsCalendar(ZoneId zone, LocalTime opens, LocalTime closes) 
         return Instant.ofEpochSecond(Math.floorDiv(seconds + step - 1, step) * step);
     }
 
+    /** The local hour of day and weekday of each quarter hour of [from, to) (both on quarter hours). */
+    public LocalQuarters localQuarters(Instant from, Instant to) {
+        int count = (int) Duration.between(from, to).dividedBy(QUARTER_HOUR);
+        int[] hours = new int[count];
+        int[] weekdays = new int[count];
+        for (int i = 0; i < count; i++) {
+            ZonedDateTime local = ZonedDateTime.ofInstant(from.plus(QUARTER_HOUR.multipliedBy(i)), zone);
+            hours[i] = local.getHour();
+            weekdays[i] = local.getDayOfWeek().getValue();
+        }
+        return new LocalQuarters(from.getEpochSecond(), hours, weekdays);
+    }
+
     /** How many of the 24 hours of the day (in this zone) the range touches: the spikes' mean is per hour of day. */
     public int hoursOfDayIn(Instant from, Instant to) {
-        Set<Integer> hours = new HashSet<>();
-        for (Instant at = from; at.isBefore(to) && hours.size() < 24; at = at.plus(QUARTER_HOUR)) {
-            hours.add(ZonedDateTime.ofInstant(at, zone).getHour());
+        return localQuarters(from, to).hoursOfDay();
+    }
+
+    /** A range's quarter hours in local time: hour of day (0–23) and ISO weekday (1 = Monday), by index from the first. */
+    public record LocalQuarters(long fromEpochSecond, int[] hours, int[] weekdays) {
+
+        /** The index of the quarter hour starting at this instant, or -1 when it is not in the range. */
+        public int indexOf(long epochSecond) {
+            long index = Math.floorDiv(epochSecond - fromEpochSecond, QUARTER_HOUR.toSeconds());
+            return index < 0 || index >= hours.length ? -1 : (int) index;
         }
-        return hours.size();
+
+        public int hour(int index) {
+            return hours[index];
+        }
+
+        public int weekday(int index) {
+            return weekdays[index];
+        }
+
+        /** How many of the 24 hours of the day the range touches. */
+        public int hoursOfDay() {
+            return (int) java.util.Arrays.stream(hours).distinct().count();
+        }
     }
 }

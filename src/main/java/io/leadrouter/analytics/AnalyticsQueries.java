@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -115,83 +116,101 @@ public final class AnalyticsQueries {
 
     // ---- GET /analytics/failures ----
 
+    /**
+     * From analytics_failure_days: per UTC day, buyer and reason, the day's quarter-hour counts (a month is about 4,000
+     * rows); each quarter hour of the range is placed in its local hour and weekday here, once.
+     */
     public ObjectNode failures(AnalyticsRange range) throws SQLException {
+        AnalyticsCalendar.LocalQuarters local = calendar.localQuarters(range.from(), range.to());
+        // per buyer and reason, its failures in each local hour of day: a row's quarter hours are added up in arrays
+        Map<BuyerReason, long[]> byHourOfDay = new HashMap<>();
+        long[] byWeekday = new long[7];
+        long day = 86_400;
+        Instant firstDay = Instant.ofEpochSecond(Math.floorDiv(range.from().getEpochSecond(), day) * day);
+        String buyerId = range.recipientId().orElse(null);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select day, recipient_id, category, reason, quarters from analytics_failure_days
+                where day >= ? and day < ? and (?::text is null or recipient_id = ?)""")) {
+            s.setObject(1, utc(firstDay));
+            s.setObject(2, utc(range.to()));
+            s.setString(3, buyerId);
+            s.setString(4, buyerId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long dayStart = rs.getObject(1, OffsetDateTime.class).toEpochSecond();
+                    long[] hours = byHourOfDay.computeIfAbsent(new BuyerReason(rs.getString(2), rs.getString(3), rs.getString(4)),
+                            key -> new long[24]);
+                    java.nio.ByteBuffer counts = java.nio.ByteBuffer.wrap(rs.getBytes(5)); // 96 big-endian ints
+                    for (int i = 0; i < 96; i++) {
+                        int count = counts.getInt(4 * i);
+                        int quarter = local.indexOf(dayStart + i * AnalyticsCalendar.QUARTER_HOUR.toSeconds());
+                        if (count != 0 && quarter >= 0) {
+                            hours[local.hour(quarter)] += count;
+                            byWeekday[local.weekday(quarter) - 1] += count;
+                        }
+                    }
+                }
+            }
+        }
+        Map<BuyerReason, Long> totals = new HashMap<>();
+        long[] byHour = new long[24];
+        byHourOfDay.forEach((key, hours) -> {
+            totals.put(key, java.util.Arrays.stream(hours).sum());
+            for (int hour = 0; hour < 24; hour++) {
+                byHour[hour] += hours[hour];
+            }
+        });
+        totals.values().removeIf(count -> count == 0);
+        long total = java.util.Arrays.stream(byHour).sum();
         ObjectNode body = Json.MAPPER.createObjectNode();
-        // the range's quarter hours in local time once (2,880 for 30 days), joined to the rows, not converted per row;
-        // hash aggregates (grouping sets sorted 350,000 rows by their texts: 1 s at ten million events)
-        String quarters = """
-                with quarters as (
-                    select q as bucket, extract(hour from q at time zone ?)::int as hour, extract(isodow from q at time zone ?)::int as weekday
-                    from generate_series(?::timestamptz, ?::timestamptz - interval '15 minutes', interval '15 minutes') as q
-                )
-                """;
-        Object[] local = {calendar.zoneName(), calendar.zoneName(), utc(range.from()), utc(range.to())};
-        List<Row> grouped = new ArrayList<>(rows(range, quarters + """
-                select r.recipient_id, r.category, r.reason, q.hour, null::int, sum(r.failures)
-                from analytics_reasons r join quarters q on q.bucket = r.bucket
-                where r.failures <> 0 and""" + IN_RANGE.replace("bucket", "r.bucket").replace("recipient_id", "r.recipient_id")
-                + "group by 1, 2, 3, 4", local));
-        grouped.addAll(rows(range, quarters + """
-                select null::text, null::text, null::text, null::int, q.weekday, sum(p.failures)
-                from (select bucket, sum(failures) as failures from analytics_reasons where failures <> 0 and""" + IN_RANGE + """
-                      group by bucket) p join quarters q on q.bucket = p.bucket
-                group by q.weekday""", local));
-        List<Row> reasons = grouped.stream().filter(r -> r.text(1) != null).toList();
-        List<Row> weekdayRows = grouped.stream().filter(r -> r.text(1) == null).toList();
-        long total = reasons.stream().mapToLong(r -> r.longAt(6)).sum();
         body.put("from", range.from().toString()).put("to", range.to().toString());
         body.put("failures", total);
-        Map<String, Long> byCategory = sum(reasons, r -> r.text(2));
-        Map<String, Long> byReason = sum(reasons, r -> r.text(2) + "|" + r.text(3));
-        Map<String, Long> byBuyer = sum(reasons, r -> r.text(1));
         ArrayNode categories = body.putArray("by_category");
-        byCategory.forEach((category, count) -> putShare(categories.addObject().put("category", category), count, total));
-        ArrayNode reasonList = body.putArray("by_reason");
-        byReason.forEach((key, count) -> putShare(reasonList.addObject()
+        sum(totals, BuyerReason::category).forEach((category, count) ->
+                putShare(categories.addObject().put("category", category), count, total));
+        ArrayNode reasons = body.putArray("by_reason");
+        sum(totals, key -> key.category() + "|" + key.reason()).forEach((key, count) -> putShare(reasons.addObject()
                 .put("category", key.substring(0, key.indexOf('|'))).put("reason", key.substring(key.indexOf('|') + 1)), count, total));
         ArrayNode buyers = body.putArray("by_buyer");
-        byBuyer.forEach((id, count) -> putShare(buyer(buyers, id), count, total));
-        Map<String, Long> byHour = sum(reasons, r -> String.format(Locale.ROOT, "%02d", r.intAt(4)));
+        sum(totals, BuyerReason::buyer).forEach((id, count) -> putShare(buyer(buyers, id), count, total));
         ArrayNode hours = body.putArray("by_hour");
         for (int hour = 0; hour < 24; hour++) {
-            putShare(hours.addObject().put("hour", hour), byHour.getOrDefault(String.format(Locale.ROOT, "%02d", hour), 0L), total);
+            putShare(hours.addObject().put("hour", hour), byHour[hour], total);
         }
-        Map<String, Long> byWeekday = sum(weekdayRows, r -> String.valueOf(r.intAt(5)));
         ArrayNode weekdays = body.putArray("by_weekday");
-        for (DayOfWeek day : DayOfWeek.values()) {
-            putShare(weekdays.addObject().put("weekday", day.name().toLowerCase(Locale.ROOT)),
-                    byWeekday.getOrDefault(String.valueOf(day.getValue()), 0L), total);
+        for (DayOfWeek weekday : DayOfWeek.values()) {
+            putShare(weekdays.addObject().put("weekday", weekday.name().toLowerCase(Locale.ROOT)), byWeekday[weekday.getValue() - 1], total);
         }
-        body.set("spikes", spikes(range, reasons));
+        body.set("spikes", spikes(local.hoursOfDay(), byHourOfDay, totals));
         return body;
+    }
+
+    /** One buyer's failures for one reason. */
+    private record BuyerReason(String buyer, String category, String reason) {
     }
 
     /**
      * (buyer, reason, hour of day) whose failures are at least 3 × that buyer-reason's mean per hour of
      * day (its failures over the hours of day the range touches) and at least 5; the biggest first.
      */
-    private ArrayNode spikes(AnalyticsRange range, List<Row> reasons) {
-        int hoursOfDay = calendar.hoursOfDayIn(range.from(), range.to());
-        Map<String, Long> perBuyerReason = sum(reasons, r -> r.text(1) + "|" + r.text(2) + "|" + r.text(3));
-        Map<String, Long> perHour = sum(reasons, r -> r.text(1) + "|" + r.text(2) + "|" + r.text(3) + "|" + r.intAt(4));
-        record Spike(String buyer, String category, String reason, int hour, long count, long total) {
+    private ArrayNode spikes(int hoursOfDay, Map<BuyerReason, long[]> byHourOfDay, Map<BuyerReason, Long> totals) {
+        record Spike(BuyerReason key, int hour, long count, long total) {
         }
         List<Spike> spikes = new ArrayList<>();
-        perHour.forEach((key, count) -> {
-            String[] parts = key.split("\\|", -1);
-            String buyerReason = parts[0] + "|" + parts[1] + "|" + parts[2];
-            long total = perBuyerReason.get(buyerReason);
-            // count ≥ 3 × total / hours, in integers
-            if (count >= 5 && count * hoursOfDay >= 3 * total) {
-                spikes.add(new Spike(parts[0], parts[1], parts[2], Integer.parseInt(parts[3]), count, total));
+        byHourOfDay.forEach((key, hours) -> {
+            for (int hour = 0; hour < 24; hour++) {
+                // count ≥ 3 × total / hours, in integers
+                if (hours[hour] >= 5 && hours[hour] * hoursOfDay >= 3 * totals.get(key)) {
+                    spikes.add(new Spike(key, hour, hours[hour], totals.get(key)));
+                }
             }
         });
-        spikes.sort(Comparator.comparingLong(Spike::count).reversed().thenComparing(Spike::buyer).thenComparing(Spike::reason)
-                .thenComparingInt(Spike::hour));
+        spikes.sort(Comparator.comparingLong(Spike::count).reversed().thenComparing(spike -> spike.key().buyer())
+                .thenComparing(spike -> spike.key().reason()).thenComparingInt(Spike::hour));
         ArrayNode list = Json.MAPPER.createArrayNode();
         for (Spike spike : spikes) {
-            buyer(list, spike.buyer()).put("category", spike.category()).put("reason", spike.reason()).put("hour", spike.hour())
-                    .put("count", spike.count()).put("mean_per_hour", (double) spike.total() / hoursOfDay);
+            buyer(list, spike.key().buyer()).put("category", spike.key().category()).put("reason", spike.key().reason())
+                    .put("hour", spike.hour()).put("count", spike.count()).put("mean_per_hour", (double) spike.total() / hoursOfDay);
         }
         return list;
     }
@@ -413,9 +432,10 @@ public final class AnalyticsQueries {
         return amount.setScale(2, RoundingMode.HALF_UP);
     }
 
-    private static Map<String, Long> sum(List<Row> rows, Function<Row, String> key) {
+    /** The counts added up per key, in key order. */
+    private static <T> Map<String, Long> sum(Map<T, Long> counts, Function<T, String> key) {
         Map<String, Long> sums = new java.util.TreeMap<>();
-        rows.forEach(r -> sums.merge(key.apply(r), r.longAt(r.width()), Long::sum));
+        counts.forEach((item, count) -> sums.merge(key.apply(item), count, Long::sum));
         return sums;
     }
 
@@ -437,10 +457,6 @@ public final class AnalyticsQueries {
         BigDecimal money(int column) {
             Object value = values[column - 1];
             return value == null ? BigDecimal.ZERO : (BigDecimal) value;
-        }
-
-        int width() {
-            return values.length;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.leadrouter.analytics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,19 @@ class AnalyticsCalendarTest {
         // 2026-11-01: 01:xx happens twice, still one hour of day
         assertEquals(24, newYork.hoursOfDayIn(Instant.parse("2026-11-01T04:00:00Z"), Instant.parse("2026-11-02T05:00:00Z")));
         assertEquals(1, newYork.hoursOfDayIn(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T06:15:00Z")));
+    }
+
+    @Test
+    void aHalfHourZonesQuartersFallInTwoLocalHoursOfOneUtcHour() {
+        AnalyticsCalendar kolkata = AnalyticsCalendar.of("Asia/Kolkata", "09:00-17:00"); // UTC+05:30
+        Instant from = Instant.parse("2026-12-06T18:00:00Z"); // Sunday 23:30 local
+        AnalyticsCalendar.LocalQuarters quarters = kolkata.localQuarters(from, Instant.parse("2026-12-06T19:00:00Z"));
+        assertArrayEquals(new int[] {23, 23, 0, 0}, quarters.hours());
+        assertArrayEquals(new int[] {7, 7, 1, 1}, quarters.weekdays());
+        assertEquals(2, quarters.indexOf(Instant.parse("2026-12-06T18:30:00Z").getEpochSecond()));
+        assertEquals(-1, quarters.indexOf(Instant.parse("2026-12-06T19:00:00Z").getEpochSecond()));
+        assertEquals(-1, quarters.indexOf(Instant.parse("2026-12-06T17:45:00Z").getEpochSecond()));
+        assertEquals(2, quarters.hoursOfDay());
     }
 
     @Test

@@ -312,7 +312,7 @@ public final class AnalyticsBench {
         try (Connection c = database.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("""
                         select relname, pg_size_pretty(pg_total_relation_size(oid)), reltuples::bigint from pg_class
-                        where relname in ('recipient_events', 'analytics_offers', 'analytics_rollup', 'analytics_reasons',
+                        where relname in ('recipient_events', 'analytics_offers', 'analytics_rollup', 'analytics_reasons', 'analytics_failure_days',
                             'analytics_delivered_at', 'analytics_sketch_days') order by relname""")) {
             while (rs.next()) {
                 System.out.printf(Locale.ROOT, "[analytics-bench] %-24s %10s %,14d rows%n", rs.getString(1), rs.getString(2), rs.getLong(3));
