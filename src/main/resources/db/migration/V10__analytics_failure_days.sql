@@ -70,6 +70,64 @@ from analytics_reasons
 where failures <> 0
 group by 1, 2, 3, 4;
 
+-- Retries per UTC day, buyer and reason: analytics_reasons' retried and recovered added up by day, kept by triggers
+-- on it, so that GET /analytics/retries adds up a month in about 4,000 rows plus the quarter hours of its partial
+-- days (352,577 quarter-hour rows took 130 ms to group).
+create table analytics_reason_days (
+    day           timestamptz not null,
+    recipient_id  text        not null,
+    category      text        not null,
+    reason        text        not null,
+    retried       bigint      not null default 0,
+    recovered     bigint      not null default 0,
+    primary key (day, recipient_id, category, reason)
+);
+
+create function analytics_reasons_inserted() returns trigger
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+    insert into analytics_reason_days as d
+    select to_timestamp(floor(extract(epoch from bucket) / 86400) * 86400), recipient_id, category, reason, sum(retried), sum(recovered)
+    from inserted
+    group by 1, 2, 3, 4
+    having sum(retried) <> 0 or sum(recovered) <> 0
+    order by 1, 2, 3, 4
+    on conflict (day, recipient_id, category, reason) do update set
+        retried = d.retried + excluded.retried, recovered = d.recovered + excluded.recovered;
+    return null;
+end;
+$$;
+create trigger analytics_reasons_to_days_inserted
+    after insert on analytics_reasons
+    referencing new table as inserted
+    for each statement execute function analytics_reasons_inserted();
+
+create function analytics_reasons_updated() returns trigger
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+    insert into analytics_reason_days as d
+    select to_timestamp(floor(extract(epoch from n.bucket) / 86400) * 86400), n.recipient_id, n.category, n.reason,
+        sum(n.retried - o.retried), sum(n.recovered - o.recovered)
+    from updated_new n join updated_old o using (bucket, recipient_id, category, reason)
+    group by 1, 2, 3, 4
+    having sum(n.retried - o.retried) <> 0 or sum(n.recovered - o.recovered) <> 0
+    order by 1, 2, 3, 4
+    on conflict (day, recipient_id, category, reason) do update set
+        retried = d.retried + excluded.retried, recovered = d.recovered + excluded.recovered;
+    return null;
+end;
+$$;
+create trigger analytics_reasons_to_days_updated
+    after update on analytics_reasons
+    referencing old table as updated_old new table as updated_new
+    for each statement execute function analytics_reasons_updated();
+
+insert into analytics_reason_days (day, recipient_id, category, reason, retried, recovered)
+select to_timestamp(floor(extract(epoch from bucket) / 86400) * 86400), recipient_id, category, reason, sum(retried), sum(recovered)
+from analytics_reasons
+group by 1, 2, 3, 4
+having sum(retried) <> 0 or sum(recovered) <> 0;
+
 -- The backfill empties the new table too (otherwise as in V9).
 create or replace function analytics_backfill() returns bigint
 language plpgsql security definer set search_path = public, pg_temp as $$
@@ -89,6 +147,7 @@ begin
     delete from analytics_delivered_at;
     delete from analytics_sketch_days;
     delete from analytics_failure_days;
+    delete from analytics_reason_days;
     select coalesce(max(seq), 0) into high from recipient_events;
     while low < high loop
         chunk := array(select e from recipient_events e where e.seq > low and e.seq <= low + 20000 order by e.seq);

@@ -17,7 +17,7 @@ begin
     execute format('grant select, insert, update, delete on held_leads to %I', router);
     execute format('grant select, insert on recipient_events, audit_log, event_checkpoints to %I', router);
     -- the analytics rollups are the database's own (written by its trigger, as their owner): read only
-    execute format('grant select on analytics_offers, analytics_rollup, analytics_reasons, analytics_failure_days, analytics_delivered_at, analytics_sketch_days, analytics_gaps, analytics_queue to %I', router);
+    execute format('grant select on analytics_offers, analytics_rollup, analytics_reasons, analytics_failure_days, analytics_reason_days, analytics_delivered_at, analytics_sketch_days, analytics_gaps, analytics_queue to %I', router);
     -- the relay deletes what Kafka acknowledged
     execute format('grant select, insert, delete on firehose_outbox to %I', router);
     -- nextval for inserts; select to read where the events' sequence stands (sealing)

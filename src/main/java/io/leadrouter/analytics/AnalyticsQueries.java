@@ -244,25 +244,37 @@ public final class AnalyticsQueries {
      * the quarter hours before the first and after the last from analytics_rollup.
      */
     private List<Row> sketchBins(AnalyticsRange range) throws SQLException {
-        long day = 86_400;
-        Instant wholeFrom = Instant.ofEpochSecond(Math.floorDiv(range.from().getEpochSecond() + day - 1, day) * day);
-        Instant wholeTo = Instant.ofEpochSecond(Math.floorDiv(range.to().getEpochSecond(), day) * day);
-        if (!wholeFrom.isBefore(wholeTo)) {
-            wholeFrom = range.to(); // no whole day: quarter hours only
-            wholeTo = range.to();
-        }
-        String buyer = " and (?::text is null or recipient_id = ?)";
+        String buyer = range.recipientId().orElse(null);
+        Object[] bounds = WholeDays.of(range).bounds(range);
         return query("""
                 select recipient_id, u.bin, sum(u.count) from (
-                    select recipient_id, rt_sketch from analytics_sketch_days where day >= ? and day < ?""" + buyer + """
+                    select recipient_id, rt_sketch from analytics_sketch_days
+                    where day >= ? and day < ? and (?::text is null or recipient_id = ?)
                     union all
                     select recipient_id, rt_sketch from analytics_rollup
-                    where ((bucket >= ? and bucket < ?) or (bucket >= ? and bucket < ?)) and rt_count <> 0""" + buyer + """
+                    where ((bucket >= ? and bucket < ?) or (bucket >= ? and bucket < ?)) and rt_count <> 0
+                        and (?::text is null or recipient_id = ?)
                 ) r, unnest(r.rt_sketch) with ordinality as u(count, bin)
                 where u.count <> 0 group by 1, 2""",
-                utc(wholeFrom), utc(wholeTo), range.recipientId().orElse(null), range.recipientId().orElse(null),
-                utc(range.from()), utc(wholeFrom), utc(wholeTo), utc(range.to()), range.recipientId().orElse(null),
-                range.recipientId().orElse(null));
+                bounds[0], bounds[1], buyer, buyer, bounds[2], bounds[3], bounds[4], bounds[5], buyer, buyer);
+    }
+
+    /**
+     * The whole UTC days of a range, [from, to): read from a per-day table, the range's quarter hours before and
+     * after them from the quarter-hour one. Empty (both the range's end) when the range has no whole day.
+     */
+    private record WholeDays(Instant from, Instant to) {
+        static WholeDays of(AnalyticsRange range) {
+            long day = 86_400;
+            Instant from = Instant.ofEpochSecond(Math.floorDiv(range.from().getEpochSecond() + day - 1, day) * day);
+            Instant to = Instant.ofEpochSecond(Math.floorDiv(range.to().getEpochSecond(), day) * day);
+            return from.isBefore(to) ? new WholeDays(from, to) : new WholeDays(range.to(), range.to());
+        }
+
+        /** The parameters of {@code day >= ? and day < ?} then {@code (bucket >= ? and bucket < ?) or (bucket >= ? and bucket < ?)}. */
+        Object[] bounds(AnalyticsRange range) {
+            return new Object[] {utc(from), utc(to), utc(range.from()), utc(from), utc(to), utc(range.to())};
+        }
     }
 
     private static OffsetDateTime utc(Instant instant) {
@@ -385,8 +397,19 @@ public final class AnalyticsQueries {
             putRate(attempts.addObject().put("attempt", row.intAt(1)).put("delivered", row.longAt(2)), "share", row.longAt(2), offers);
         }
         ArrayNode reasons = body.putArray("by_reason");
-        for (Row row : rows(range, "select category, reason, sum(retried), sum(recovered) from analytics_reasons where" + IN_RANGE
-                + "group by 1, 2 having sum(retried) <> 0 order by 1, 2")) {
+        String buyer = range.recipientId().orElse(null);
+        Object[] bounds = WholeDays.of(range).bounds(range);
+        // whole days from analytics_reason_days, the quarter hours of partial days from analytics_reasons
+        for (Row row : query("""
+                select category, reason, sum(retried), sum(recovered) from (
+                    select category, reason, retried, recovered from analytics_reason_days
+                    where day >= ? and day < ? and (?::text is null or recipient_id = ?)
+                    union all
+                    select category, reason, retried, recovered from analytics_reasons
+                    where ((bucket >= ? and bucket < ?) or (bucket >= ? and bucket < ?)) and (?::text is null or recipient_id = ?)
+                ) r
+                group by 1, 2 having sum(retried) <> 0 order by 1, 2""",
+                bounds[0], bounds[1], buyer, buyer, bounds[2], bounds[3], bounds[4], bounds[5], buyer, buyer)) {
             putRate(reasons.addObject().put("category", row.text(1)).put("reason", row.text(2))
                     .put("retried", row.longAt(3)).put("recovered", row.longAt(4)), "recovery_rate", row.longAt(4), row.longAt(3));
         }
