@@ -39,8 +39,9 @@ class LayeringTest {
             Map.entry("monitoring", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "circuit")),
             Map.entry("feedback", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
             Map.entry("analytics", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
+            Map.entry("search", List.of("model", "support", "intake", "buyers", "events")),
             Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security", "monitoring",
-                    "circuit", "feedback", "analytics")));
+                    "circuit", "feedback", "analytics", "search")));
 
     private static JavaClasses main;
 

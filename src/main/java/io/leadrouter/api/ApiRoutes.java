@@ -2,6 +2,7 @@ package io.leadrouter.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.search.LeadDetails;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.ComplianceRecords;
@@ -62,6 +63,12 @@ public final class ApiRoutes extends RouteBuilder {
                     .responseMessage().code(415).message("not a JSON content type").endResponseMessage()
                     .responseMessage().code(503).message("the lead store is unavailable, or the router is starting or stopping").endResponseMessage()
                     .to("direct:intake-http")
+                .get("/{leadId}").id("api-lead").routeId("api-lead")
+                    .description("The lead as received, whether its routing is over, and for each buyer whether it was offered the"
+                            + " lead and why (not), the outcome, attempts and price")
+                    .security(ApiAccess.SCHEME, "read")
+                    .responseMessage().code(404).message("no such lead").endResponseMessage()
+                    .to("direct:api-lead")
                 .get("/{leadId}/compliance").id("api-lead-compliance").routeId("api-lead-compliance")
                     .description("The lead's compliance record: consent evidence, and for each buyer that took it when, its confirmation"
                             + " and the price, each tied to the events' seal (a buyer key: its own deliveries only)")
@@ -103,6 +110,8 @@ public final class ApiRoutes extends RouteBuilder {
         // its route configuration (the API's error answers) with it
         from("direct:intake-http").routeConfigurationId(ApiErrors.ID)
                 .process("httpLeadIntake").id("take-in-http-lead");
+        from("direct:api-lead").routeConfigurationId(ApiErrors.ID)
+                .process(this::leadDetails).id("read-lead-details");
         from("direct:api-lead-events").routeConfigurationId(ApiErrors.ID)
                 .process(this::leadEvents).id("read-lead-events");
         from("direct:api-dead-letters").routeConfigurationId(ApiErrors.ID)
@@ -118,6 +127,16 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:api-alerts").routeConfigurationId(ApiErrors.ID)
                 .process(e -> JsonResponses.respond(e, 200, json.createObjectNode()
                         .set("alerts", lookup(AlertListing.class, "alertListing").openAndRecent()))).id("list-alerts");
+    }
+
+    private void leadDetails(Exchange exchange) throws Exception {
+        String leadId = exchange.getMessage().getHeader("leadId", String.class);
+        Optional<ObjectNode> details = LeadIds.isValid(leadId) ? lookup(LeadDetails.class, "leadDetails").of(leadId) : Optional.empty();
+        if (details.isEmpty()) {
+            JsonResponses.error(exchange, 404, "no lead " + leadId);
+        } else {
+            JsonResponses.respond(exchange, 200, details.get());
+        }
     }
 
     private void leadEvents(Exchange exchange) throws Exception {

@@ -26,6 +26,8 @@ import io.leadrouter.buyers.BuyerFilePlaceholders;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.buyers.InitialBuyerScan;
+import io.leadrouter.search.EventSearch;
+import io.leadrouter.search.LeadDetails;
 import io.leadrouter.routing.LeadRoutingRoutes;
 import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.delivery.AttemptEvents;
@@ -275,6 +277,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("analyticsRollups", new AnalyticsRollups(dataSource, settings.integer("leadrouter.analytics.rollup-batch")));
         registry.bind("analyticsQueries", new AnalyticsQueries(dataSource, analytics.calendar(),
                 id -> catalog.find(id).map(Buyer::name).orElse(null)));
+        registry.bind("eventSearch", new EventSearch(dataSource));
+        registry.bind("leadDetails", new LeadDetails(dataSource, catalog));
         registry.bind("feedbackDesk", new FeedbackDesk(dataSource, catalog, events, relay, analytics.calendar().zone(), clock));
     }
 

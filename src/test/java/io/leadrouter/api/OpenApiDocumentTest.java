@@ -44,7 +44,10 @@ class OpenApiDocumentTest {
             Map.entry("get /analytics/response-times", "api-analytics-response-times"),
             Map.entry("get /analytics/revenue", "api-analytics-revenue"),
             Map.entry("get /analytics/buyer-scores", "api-analytics-buyer-scores"),
-            Map.entry("get /analytics/retries", "api-analytics-retries"));
+            Map.entry("get /analytics/retries", "api-analytics-retries"),
+            Map.entry("get /events", "api-events"),
+            Map.entry("get /leads/{leadId}", "api-lead"),
+            Map.entry("get /exports/events", "api-export-events"));
 
     private static RouterUnderTest router;
 

@@ -58,7 +58,10 @@ class ApiAccessTest {
             Map.entry("api-analytics-response-times", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
             Map.entry("api-analytics-revenue", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
             Map.entry("api-analytics-buyer-scores", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
-            Map.entry("api-analytics-retries", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)));
+            Map.entry("api-analytics-retries", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-events", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)),
+            Map.entry("api-lead", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-export-events", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)));
 
     private static final String BUYER_A = "rcp_accessA";
     private static final String BUYER_B = "rcp_accessB";
@@ -271,6 +274,9 @@ class ApiAccessTest {
             case "api-analytics-delivery", "api-analytics-failures", "api-analytics-response-times", "api-analytics-revenue",
                     "api-analytics-buyer-scores", "api-analytics-retries" ->
                 router.call("GET", "/analytics/" + operation.substring("api-analytics-".length()), key, null, null);
+            case "api-events" -> router.call("GET", "/events?limit=1", key, null, null);
+            case "api-lead" -> router.call("GET", "/leads/" + leadId, key, null, null);
+            case "api-export-events" -> router.call("GET", "/exports/events?lead_id=" + leadId, key, null, null);
             default -> throw new AssertionError("no request for " + operation);
         };
     }

@@ -37,6 +37,11 @@ public final class ForkedRouter implements AutoCloseable {
 
     /** Starts a router process on the storage of {@code storage}, with these extra properties. */
     public static ForkedRouter start(RouterUnderTest storage, Map<String, String> extra) throws IOException {
+        return start(storage, extra, "512m");
+    }
+
+    /** As {@link #start(RouterUnderTest, Map)}, with this much heap at most ({@code -Xmx}). */
+    public static ForkedRouter start(RouterUnderTest storage, Map<String, String> extra, String heap) throws IOException {
         int port = RouterUnderTest.freePort();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("camel.server.port", String.valueOf(port));
@@ -53,7 +58,7 @@ public final class ForkedRouter implements AutoCloseable {
         properties.put("leadrouter.recovery.delay-ms", "500");
         properties.put("leadrouter.recovery.period-ms", "500");
         properties.putAll(extra);
-        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         Path dir = Files.createTempDirectory("forked-router");
         JavaProcess process = JavaProcess.start("router", Classpath.withoutTestClasses(), options,
@@ -86,6 +91,18 @@ public final class ForkedRouter implements AutoCloseable {
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + key).GET().build());
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: gone at once, in the middle of whatever it was doing. */
