@@ -15,6 +15,10 @@ import java.util.Optional;
  */
 public record AnalyticsRange(Instant from, Instant to, Optional<String> recipientId) {
 
+    /** The instants a request may name: PostgreSQL's timestamps end in the year 294276, Java's much later. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     /** A parameter the request got wrong: answered 400, naming it. */
     public static final class BadParameter extends IllegalArgumentException {
         public BadParameter(String parameter, String problem) {
@@ -46,6 +50,9 @@ public record AnalyticsRange(Instant from, Instant to, Optional<String> recipien
             instant = Instant.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw new BadParameter(parameter, "'" + shortened(text) + "' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+        }
+        if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+            throw new BadParameter(parameter, "'" + instant + "' is outside the years 1 to 9999");
         }
         if (!AnalyticsCalendar.isQuarterHour(instant)) {
             throw new BadParameter(parameter, "'" + instant + "' is not on a quarter hour (:00, :15, :30 or :45, no seconds):"

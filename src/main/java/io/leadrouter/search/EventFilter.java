@@ -29,6 +29,8 @@ public record EventFilter(Map<String, String> equal, Optional<Instant> from, Opt
     static final List<String> EVENT_TYPES = List.of(
             "recipient.delivery_attempt", "recipient.delivered", "recipient.failed", "recipient.feedback");
     static final List<String> OUTCOMES = List.of("success", "failed");
+    private static final long EARLIEST_SECOND = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    private static final long LATEST_SECOND = Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond();
 
     /** A filter the request got wrong: answered 400, naming it. */
     public static final class BadFilter extends IllegalArgumentException {
@@ -112,11 +114,17 @@ public record EventFilter(Map<String, String> equal, Optional<Instant> from, Opt
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
+        Instant instant;
         try {
-            return Optional.of(Instant.parse(text.trim()));
+            instant = Instant.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw new BadFilter(name, "'" + shortened(text) + "' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z");
         }
+        // PostgreSQL's timestamps end in the year 294276, Java's much later
+        if (instant.getEpochSecond() < EARLIEST_SECOND || instant.getEpochSecond() >= LATEST_SECOND) {
+            throw new BadFilter(name, "'" + instant + "' is outside the years 1 to 9999");
+        }
+        return Optional.of(instant);
     }
 
     private static Map<String, String> columns(String... pairs) {

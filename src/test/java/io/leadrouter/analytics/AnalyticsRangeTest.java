@@ -36,6 +36,7 @@ class AnalyticsRangeTest {
     @Test
     void eachWrongParameterIsNamed() {
         assertRefused("from: 'x' is not an ISO-8601 instant", "x", null);
+        assertRefused("to: '+300000-01-01T00:00:00Z' is outside the years 1 to 9999", null, "+300000-01-01T00:00:00Z");
         assertRefused("to: '2026-12-01T10:00:01Z' is not on a quarter hour", null, "2026-12-01T10:00:01Z");
         assertRefused("from: '2026-12-03T10:15:00Z' is not before to '2026-12-03T10:15:00Z'", "2026-12-03T10:15:00Z", null);
         assertRefused("from: the range from 2025-10-29T10:00:00Z to 2026-12-03T10:15:00Z is longer than the 400 days",

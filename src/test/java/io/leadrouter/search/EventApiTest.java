@@ -154,6 +154,7 @@ class EventApiTest {
         refusals.put("outcome=ok", "outcome: 'ok' is not one of success, failed");
         refusals.put("lead_id=42", "lead_id: '42' is not a lead id");
         refusals.put("from=yesterday", "from: 'yesterday' is not an ISO-8601 instant");
+        refusals.put("to=%2B300000-01-01T00:00:00Z", "to: '+300000-01-01T00:00:00Z' is outside the years 1 to 9999");
         refusals.put("from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "from: '2026-11-02T00:00:00Z' is not before to");
         refusals.put("order=random", "order: 'random' is neither newest nor oldest");
         refusals.put("limit=0", "limit: '0' is not a whole number from 1 to 1000");
