@@ -59,6 +59,9 @@ public final class HttpServerGuard {
         this.requestReadTimeoutMs = requestReadTimeoutMs;
     }
 
+    /** How long a connection whose request could not be decoded stays open after its answer. */
+    private static final long LINGER_MS = 2000;
+
     /** The Vert.x to bind in the registry, for Camel's HTTP server to create its server from. */
     public Vertx watching(Vertx real) {
         this.vertx = real;
@@ -74,7 +77,7 @@ public final class HttpServerGuard {
 
     private HttpServer guarded(HttpServer server) {
         server.connectionHandler(this::opened);
-        server.invalidRequestHandler(HttpServerGuard::invalidRequest);
+        server.invalidRequestHandler(this::invalidRequest);
         HttpServer[] self = new HttpServer[1];
         self[0] = proxy(HttpServer.class, server, (method, args) -> {
             if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
@@ -127,8 +130,15 @@ public final class HttpServerGuard {
         return type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded");
     }
 
-    /** A request Vert.x could not decode (a head over its size limits, a malformed line): its status, in JSON, then close. */
-    private static void invalidRequest(HttpServerRequest request) {
+    /**
+     * A request Vert.x could not decode (a head over its size limits, a malformed line): its status, in
+     * JSON, then close, {@value #LINGER_MS} ms later. Closing at once, while the client is still sending
+     * the rest of its head, has the kernel answer those bytes with a reset, which can reach the client
+     * before it has read the answer (it then sees the connection end with none); meanwhile the decoder
+     * drops whatever else arrives.
+     */
+    private void invalidRequest(HttpServerRequest request) {
+        request.response().putHeader("Connection", "close");
         Throwable cause = request.decoderResult().cause();
         if (cause instanceof TooLongHttpLineException) {
             respond(request, 414, "request line is longer than the server accepts");
@@ -137,7 +147,8 @@ public final class HttpServerGuard {
         } else {
             respond(request, 400, "malformed HTTP request");
         }
-        request.response().close();
+        HttpConnection connection = request.connection();
+        vertx.setTimer(LINGER_MS, lingered -> connection.close());
     }
 
     private static void answerErrorsInJson(Router router) {
