@@ -2,6 +2,7 @@ package io.leadrouter.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadrouter.search.LeadAttempts;
 import io.leadrouter.search.LeadDetails;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
@@ -78,7 +79,13 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/{leadId}/events").id("api-lead-events").routeId("api-lead-events").description("The lead's events, oldest first (a buyer key: its own buyer's only)")
                     .security(ApiAccess.SCHEME, "read,buyer")
                     .responseMessage().code(404).message("no such lead").endResponseMessage()
-                    .to("direct:api-lead-events");
+                    .to("direct:api-lead-events")
+                .get("/{leadId}/attempts").id("api-lead-attempts").routeId("api-lead-attempts")
+                    .description("Each call of a buyer with the lead, oldest first: the request sent (credentials masked), the"
+                            + " response and the failure if any (a buyer key: its own buyer's only)")
+                    .security(ApiAccess.SCHEME, "read,buyer")
+                    .responseMessage().code(404).message("no such lead").endResponseMessage()
+                    .to("direct:api-lead-attempts");
         rest("/dead-letters").tag("dead letters")
                 .get().id("api-dead-letters").routeId("api-dead-letters").description("Dead letters not yet replayed, oldest first")
                     .security(ApiAccess.SCHEME, "read")
@@ -114,6 +121,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(this::leadDetails).id("read-lead-details");
         from("direct:api-lead-events").routeConfigurationId(ApiErrors.ID)
                 .process(this::leadEvents).id("read-lead-events");
+        from("direct:api-lead-attempts").routeConfigurationId(ApiErrors.ID)
+                .process(this::leadAttempts).id("read-lead-attempts");
         from("direct:api-dead-letters").routeConfigurationId(ApiErrors.ID)
                 .process(e -> JsonResponses.respond(e, 200, lookup(DeadLetters.class, "deadLetters").listPending())).id("list-dead-letters");
         from("direct:api-dead-letter-replay").routeConfigurationId(ApiErrors.ID)
@@ -155,6 +164,19 @@ public final class ApiRoutes extends RouteBuilder {
             JsonResponses.error(exchange, 404, "no lead " + leadId);
         } else {
             JsonResponses.respond(exchange, 200, events.get());
+        }
+    }
+
+    private void leadAttempts(Exchange exchange) throws Exception {
+        String leadId = exchange.getMessage().getHeader("leadId", String.class);
+        Caller caller = ApiAccess.caller(exchange);
+        Optional<ObjectNode> attempts = LeadIds.isValid(leadId)
+                ? lookup(LeadAttempts.class, "leadAttempts").of(leadId, caller.role() == Role.BUYER ? caller.recipientId() : null)
+                : Optional.empty();
+        if (attempts.isEmpty()) {
+            JsonResponses.error(exchange, 404, "no lead " + leadId);
+        } else {
+            JsonResponses.respond(exchange, 200, attempts.get());
         }
     }
 

@@ -28,6 +28,7 @@ import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.buyers.InitialBuyerScan;
 import io.leadrouter.search.EventSearch;
+import io.leadrouter.search.LeadAttempts;
 import io.leadrouter.search.LeadDetails;
 import io.leadrouter.routing.LeadRoutingRoutes;
 import io.leadrouter.buyers.SecretResolver;
@@ -268,9 +269,10 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("deadLetterReplay", new DeadLetterReplay(deadLetters, leads, catalog, producer, history));
         registry.bind("retryWhileAttemptsLeft", new RetryWhileAttemptsLeft());
         registry.bind("attemptStart", new AttemptStart(catalog, eventStore, clock));
-        registry.bind("attemptEvents", new AttemptEvents(events, emitter));
+        LeadFieldMask maskedFields = new LeadFieldMask(settings.list("leadrouter.events.masked-fields"));
+        registry.bind("attemptEvents", new AttemptEvents(events, emitter, maskedFields));
         registry.bind("buyerRequests", new BuyerRequestFactory(secrets, clock));
-        registry.bind("outcomeClassifier", new OutcomeClassifier(new LeadFieldMask(settings.list("leadrouter.events.masked-fields"))));
+        registry.bind("outcomeClassifier", new OutcomeClassifier(maskedFields));
 
         AnalyticsSettings analytics = new AnalyticsSettings(AnalyticsCalendar.of(settings.text("leadrouter.analytics.time-zone"),
                 settings.text("leadrouter.analytics.business-hours")), settings.integer("leadrouter.analytics.max-range-days"));
@@ -280,6 +282,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
                 id -> catalog.find(id).map(Buyer::name).orElse(null)));
         registry.bind("eventSearch", new EventSearch(dataSource));
         registry.bind("leadDetails", new LeadDetails(dataSource, catalog));
+        registry.bind("leadAttempts", new LeadAttempts(dataSource));
         registry.bind("feedbackDesk", new FeedbackDesk(dataSource, catalog, events, relay, analytics.calendar().zone(), clock));
     }
 

@@ -17,10 +17,12 @@ public final class AttemptEvents {
 
     private final RecipientEvents events;
     private final EventEmitter emitter;
+    private final LeadFieldMask mask;
 
-    public AttemptEvents(RecipientEvents events, EventEmitter emitter) {
+    public AttemptEvents(RecipientEvents events, EventEmitter emitter, LeadFieldMask mask) {
         this.events = events;
         this.emitter = emitter;
+        this.mask = mask;
     }
 
     /** {@code recipient.delivery_attempt}, before the buyer is called. */
@@ -38,7 +40,10 @@ public final class AttemptEvents {
         return outcome.retryEligible() && (!attempt.isLast() || exchange.getProperty(ExchangeKeys.PROBE) != null);
     }
 
-    /** {@code recipient.delivered} or {@code recipient.failed}, whether or not a retry follows. */
+    /**
+     * {@code recipient.delivered} or {@code recipient.failed}, whether or not a retry follows; stored
+     * with the request sent, when one was (see {@link SentRequest}).
+     */
     public void concluded(Exchange exchange) {
         DeliveryAttempt attempt = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class);
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
@@ -49,6 +54,7 @@ public final class AttemptEvents {
             RecipientEvents.recordMaskedFields(event, masked);
         }
         RecipientEvents.recordFinal(event, !retryFollows(exchange, attempt, outcome));
-        emitter.emit(event);
+        SentRequest sent = exchange.getProperty(SentRequest.KEY, SentRequest.class);
+        emitter.emit(event, sent == null ? null : sent.stored(mask, attempt.lead()));
     }
 }

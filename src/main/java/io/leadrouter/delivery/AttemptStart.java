@@ -52,6 +52,7 @@ public final class AttemptStart {
         exchange.setProperty(ExchangeKeys.ATTEMPT, attempt);
         exchange.removeProperty(ExchangeKeys.OUTCOME);
         exchange.removeProperty(RequestSecrets.KEY);
+        exchange.removeProperty(SentRequest.KEY);
         // Clean slate for the request, but Camel's redelivery bookkeeping must survive: the error
         // handler counts attempts (and computes the backoff) from these headers.
         exchange.getMessage().removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER);

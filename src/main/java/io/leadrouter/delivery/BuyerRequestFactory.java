@@ -45,6 +45,8 @@ public final class BuyerRequestFactory {
         message.setHeader(Exchange.CONTENT_TYPE, request.contentType());
         message.setBody(request.body());
         exchange.setProperty(RequestSecrets.KEY, new RequestSecrets(request.secrets()));
+        exchange.setProperty(SentRequest.KEY, new SentRequest(attempt.buyer().endpoint().method(), HttpEndpoints.displayUrl(attempt.buyer()),
+                request.contentType(), request.headers(), request.body(), request.secrets()));
         exchange.setProperty(ExchangeKeys.HTTP_URI, HttpEndpoints.uriFor(attempt.buyer()));
     }
 

@@ -30,8 +30,13 @@ public final class EventEmitter {
     }
 
     public void emit(ObjectNode event) {
+        emit(event, null);
+    }
+
+    /** @param request what the attempt sent the buyer, stored beside the event (null: none) */
+    public void emit(ObjectNode event, ObjectNode request) {
         try {
-            writer.append(event).join();
+            writer.append(event, request).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException("recipient event not written: " + e.getCause().getMessage(), e.getCause());

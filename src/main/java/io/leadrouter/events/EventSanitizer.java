@@ -65,6 +65,19 @@ final class EventSanitizer {
         return copy;
     }
 
+    /**
+     * A stored request as PostgreSQL can take it: {@code \u0000} spelled out where it appears (its
+     * texts come from the lead and the buyer file, which hardly ever hold one).
+     */
+    static ObjectNode storableText(ObjectNode request) {
+        if (isStorable(request)) {
+            return request;
+        }
+        ObjectNode copy = request.deepCopy();
+        escapeEverywhere(copy, "", new ArrayList<>());
+        return copy;
+    }
+
     /** The fields of an event's {@code metadata.sanitized_fields}, empty when the event was stored as it came. */
     static List<String> sanitizedFields(JsonNode event) {
         List<String> fields = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -24,15 +25,15 @@ public final class EventStore {
      */
     private static final String INSERT = """
             insert into recipient_events (event_id, event_type, lead_id, recipient_id, occurred_at, outcome,
-                failure_category, failure_reason, duration_ms, price, event)
+                failure_category, failure_reason, duration_ms, price, event, request)
             select (e ->> 'event_id')::uuid, e ->> 'event_type', e ->> 'lead_id', e -> 'recipient' ->> 'id',
                 (e ->> 'timestamp')::timestamptz, e ->> 'outcome', e -> 'failure' ->> 'category', e -> 'failure' ->> 'reason',
                 case when jsonb_typeof(e -> 'duration_ms') = 'number' then trunc((e ->> 'duration_ms')::numeric)::int end,
                 case when jsonb_typeof(paid.price) = 'number' then paid.price::text::numeric
                      when jsonb_typeof(e -> 'delivery_plan' -> 'price') = 'number' then (e -> 'delivery_plan' ->> 'price')::numeric
                 end,
-                e
-            from unnest(?::text[]::jsonb[]) with ordinality as batch(e, n)
+                e, request
+            from unnest(?::text[]::jsonb[], ?::text[]::jsonb[]) with ordinality as batch(e, request, n)
             cross join lateral (select coalesce(e -> 'delivery' -> 'price', e -> 'delivery' -> 'attempted_price') as price) as paid
             order by n
             on conflict (event_id) do nothing""";
@@ -50,15 +51,29 @@ public final class EventStore {
      * keeps the first (exactly once in the table).
      */
     public void appendAll(List<? extends JsonNode> events) throws SQLException {
+        appendAll(events, Collections.nCopies(events.size(), null));
+    }
+
+    /**
+     * The same, each event with the request its attempt sent the buyer (null for none), stored in
+     * the {@code request} column beside it.
+     */
+    public void appendAll(List<? extends JsonNode> events, List<? extends JsonNode> requests) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            appendAll(connection, events);
+            append(connection, events, requests);
         }
     }
 
     /** Appends events within the caller's transaction (feedback decides and records under one lock). */
     public static void appendAll(Connection connection, List<? extends JsonNode> events) throws SQLException {
+        append(connection, events, Collections.nCopies(events.size(), null));
+    }
+
+    private static void append(Connection connection, List<? extends JsonNode> events, List<? extends JsonNode> requests)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setArray(1, connection.createArrayOf("text", events.stream().map(JsonNode::toString).toArray()));
+            insert.setArray(2, connection.createArrayOf("text", requests.stream().map(r -> r == null ? null : r.toString()).toArray()));
             insert.executeUpdate();
         }
     }

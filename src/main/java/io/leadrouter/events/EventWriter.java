@@ -22,7 +22,7 @@ public final class EventWriter {
     /** The thread pool profile of the writer threads. */
     static final String THREADS = "event-writer";
 
-    private record Pending(ObjectNode event, CompletableFuture<Void> written) {
+    private record Pending(ObjectNode event, ObjectNode request, CompletableFuture<Void> written) {
     }
 
     private final EventStore store;
@@ -42,9 +42,12 @@ public final class EventWriter {
                 pending -> pending.event().path("lead_id").asText(), this::write);
     }
 
-    /** Queues an event; the future completes once it is in the table (or fails with the reason it is not). */
-    public CompletableFuture<Void> append(ObjectNode event) {
-        Pending pending = new Pending(event, new CompletableFuture<>());
+    /**
+     * Queues an event, with the request its attempt sent (or null); the future completes once it is
+     * in the table (or fails with the reason it is not).
+     */
+    public CompletableFuture<Void> append(ObjectNode event, ObjectNode request) {
+        Pending pending = new Pending(event, request, new CompletableFuture<>());
         if (!queue.isRunAllowed()) {
             // nobody would write it: fail now rather than leave the delivery waiting for ever
             pending.written().completeExceptionally(new IllegalStateException("the event writer is stopped"));
@@ -67,12 +70,15 @@ public final class EventWriter {
     /** The pending event, or the same with its unstorable parts replaced (see {@link EventSanitizer}). */
     private static Pending storable(Pending pending) {
         ObjectNode event = EventSanitizer.storable(pending.event());
-        if (event == pending.event()) {
+        ObjectNode request = pending.request() == null ? null : EventSanitizer.storableText(pending.request());
+        if (event == pending.event() && request == pending.request()) {
             return pending;
         }
-        LOG.warn("Lead {}: {} {} stored with {} replaced (metadata.sanitized)", event.path("lead_id").asText(),
-                event.path("event_type").asText(), event.path("event_id").asText(), EventSanitizer.sanitizedFields(event));
-        return new Pending(event, pending.written());
+        if (event != pending.event()) {
+            LOG.warn("Lead {}: {} {} stored with {} replaced (metadata.sanitized)", event.path("lead_id").asText(),
+                    event.path("event_type").asText(), event.path("event_id").asText(), EventSanitizer.sanitizedFields(event));
+        }
+        return new Pending(event, request, pending.written());
     }
 
     /**
@@ -84,7 +90,7 @@ public final class EventWriter {
         try {
             // while the database is away the batch waits, and so do the deliveries that emitted it
             DatabaseOutage.waitOut(events.size() + " recipient event(s)", queue::isRunAllowed, () -> {
-                store.appendAll(events.stream().map(Pending::event).toList());
+                store.appendAll(events.stream().map(Pending::event).toList(), events.stream().map(Pending::request).toList());
                 return null;
             });
         } catch (Exception e) {

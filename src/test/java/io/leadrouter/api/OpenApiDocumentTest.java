@@ -26,6 +26,7 @@ class OpenApiDocumentTest {
     private static final Map<String, String> OPERATIONS = Map.ofEntries(
             Map.entry("post /leads", "intake-http"),
             Map.entry("get /leads/{leadId}/events", "api-lead-events"),
+            Map.entry("get /leads/{leadId}/attempts", "api-lead-attempts"),
             Map.entry("get /dead-letters", "api-dead-letters"),
             Map.entry("post /dead-letters/{id}/replay", "api-dead-letter-replay"),
             Map.entry("get /buyers", "api-buyers"),

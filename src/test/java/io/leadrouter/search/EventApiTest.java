@@ -174,8 +174,7 @@ class EventApiTest {
 
     @Test
     void aBuyerKeySeesItsOwnBuyersEventsOnly() {
-        HttpResponse<String> made = router.post("/api-keys", "application/json", "{\"role\":\"buyer\",\"recipient_id\":\"" + LOCKED + "\"}");
-        String buyer = RouterUnderTest.read(made.body()).path("key").asText();
+        String buyer = router.newBuyerKey(LOCKED);
         List<JsonNode> seen = new ArrayList<>();
         JsonNode page = page("/events?limit=1000", buyer);
         page.path("events").forEach(seen::add);

@@ -40,6 +40,7 @@ class ApiAccessTest {
     private static final Map<String, Set<Role>> POLICY = Map.ofEntries(
             Map.entry("intake-http", EnumSet.of(Role.INGEST, Role.ADMIN)),
             Map.entry("api-lead-events", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)),
+            Map.entry("api-lead-attempts", EnumSet.of(Role.READ, Role.OPERATE, Role.BUYER, Role.ADMIN)),
             Map.entry("api-dead-letters", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
             Map.entry("api-dead-letter-replay", EnumSet.of(Role.OPERATE, Role.ADMIN)),
             Map.entry("api-buyers", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
@@ -293,6 +294,7 @@ class ApiAccessTest {
         return switch (operation) {
             case "intake-http" -> router.call("POST", "/leads", key, "application/json", SAMPLE_LEAD);
             case "api-lead-events" -> router.call("GET", "/leads/" + leadId + "/events", key, null, null);
+            case "api-lead-attempts" -> router.call("GET", "/leads/" + leadId + "/attempts", key, null, null);
             case "api-dead-letters" -> router.call("GET", "/dead-letters", key, null, null);
             case "api-dead-letter-replay" -> router.call("POST", "/dead-letters/999999/replay", key, null, null);
             case "api-buyers" -> router.call("GET", "/buyers", key, null, null);

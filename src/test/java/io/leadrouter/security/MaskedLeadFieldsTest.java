@@ -45,7 +45,10 @@ class MaskedLeadFieldsTest {
             router.awaitCompleted(leadId);
 
             assertTrue(accepting.requests().get(0).body().contains(SSN), "the buyer got the ssn: " + accepting.requests().get(0).body());
-            String table = String.join("\n", router.texts("select event::text from recipient_events"));
+            // the events and the requests stored beside them (GET /leads/{id}/attempts)
+            String table = String.join("\n", router.texts("select concat(event::text, request::text) from recipient_events"));
+            assertTrue(router.count("select count(*) from recipient_events where request::text like '%Maskwell%'") > 0,
+                    "the requests sent are stored, a field not named as it was sent");
             String deadLetters = String.join("\n", router.texts("select failure::text from dead_letters"));
             assertFalse(deadLetters.isEmpty(), "the failing buyer's lead is a dead letter");
             String firehose;

@@ -69,7 +69,7 @@ class NoPiiInLogsTest {
             assertTrue(accepting.requests().get(0).header("Authorization").equals("Bearer " + SECRET), "the buyer got its key");
             log = capture.lines();
             events = String.join("\n", router.count("select count(*) from recipient_events") > 0
-                    ? router.texts("select event::text from recipient_events") : List.of());
+                    ? router.texts("select concat(event::text, request::text) from recipient_events") : List.of());
             try (FirehoseReader reader = new FirehoseReader(router.eventsTopic())) {
                 firehose = reader.awaitRecordsOf(leadId, (int) router.count("select count(*) from recipient_events where lead_id = '"
                         + leadId + "'")).toString();

@@ -241,7 +241,16 @@ public final class RouterUnderTest implements AutoCloseable {
 
     /** Makes an API key with this role (read, operate, ingest, admin) and answers it. */
     public String newKey(String role) {
-        HttpResponse<String> made = post("/api-keys", "application/json", "{\"role\":\"" + role + "\"}");
+        return madeKey(role, "{\"role\":\"" + role + "\"}");
+    }
+
+    /** Makes a buyer key, which sees this buyer's part only, and answers it. */
+    public String newBuyerKey(String recipientId) {
+        return madeKey("buyer", "{\"role\":\"buyer\",\"recipient_id\":\"" + recipientId + "\"}");
+    }
+
+    private String madeKey(String role, String request) {
+        HttpResponse<String> made = post("/api-keys", "application/json", request);
         if (made.statusCode() != 201) {
             throw new IllegalStateException("no " + role + " key: " + made.statusCode() + " " + made.body());
         }
