@@ -34,10 +34,17 @@ class Page {
     this.cleanups = [];
   }
 
-  /** Runs task now and every `ms` while this page is shown and the tab visible. */
+  /** Runs task (async) now and every `ms` while this page is shown and the tab visible, never twice at once. */
   every(ms, task) {
-    const run = () => {
-      if (!this.left && !document.hidden) task();
+    let running = false;
+    const run = async () => {
+      if (this.left || document.hidden || running) return;
+      running = true;
+      try {
+        await task();
+      } finally {
+        running = false;
+      }
     };
     const timer = setInterval(run, ms);
     document.addEventListener('visibilitychange', run);

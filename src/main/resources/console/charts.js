@@ -33,9 +33,17 @@ export function barChart(name, description, labels, series, {format = String, ma
   return holder;
 }
 
+/** Room for each category's label on the x axis, in CSS pixels. */
+const slot = (u, labels) => u.bbox.width / uPlot.pxRatio / labels.length;
+
 function options(labels, series, format, max, width) {
-  const short = text => (text.length > 14 ? text.slice(0, 13) + '…' : text);
   const count = series.length;
+  // as many labels as fit (every other hour on a phone), each cut to the room it has
+  const step = u => Math.max(1, Math.ceil(24 / slot(u, labels)));
+  const short = (u, text) => {
+    const chars = Math.max(2, Math.floor(slot(u, labels) * step(u) / 7.5));
+    return text.length > chars ? text.slice(0, chars - 1) + '…' : text;
+  };
   return {
     width,
     height: HEIGHT,
@@ -44,11 +52,12 @@ function options(labels, series, format, max, width) {
       y: {range: (u, low, high) => [0, max ?? (high > 0 ? high * 1.1 : 1)]},
     },
     axes: [
-      {splits: () => labels.map((_, i) => i), values: (u, splits) => splits.map(i => short(labels[i] ?? '')), size: 36},
+      {splits: u => labels.map((_, i) => i).filter(i => i % step(u) === 0),
+        values: (u, splits) => splits.map(i => short(u, labels[i] ?? '')), size: 36},
       {values: (u, splits) => splits.map(format), size: 64},
     ],
     series: [
-      {label: 'of', value: (u, i) => (i === null ? '' : labels[i] ?? '')},
+      {label: '', value: (u, i) => (i === null ? '' : labels[i] ?? '')},
       ...series.map((s, i) => ({
         label: s.label,
         stroke: COLORS[i % COLORS.length],
@@ -59,6 +68,8 @@ function options(labels, series, format, max, width) {
         paths: uPlot.paths.bars({size: [0.7 / count, 64], align: count === 1 ? 0 : i === 0 ? -1 : 1}),
       })),
     ],
+    // the values under the cursor, for charts of more than one series (the table beside has them all)
+    legend: {show: count > 1},
     cursor: {drag: {x: false, y: false}},
   };
 }

@@ -58,7 +58,8 @@ export function table(columns, rows, {caption, rowData, empty = 'Nothing yet.'} 
       caption ? h('caption', {}, caption) : null,
       h('thead', {}, h('tr', {}, columns.map(c => h('th', {scope: 'col', class: c.className}, c.label)))),
       h('tbody', {}, rows.map(row => h('tr', {data: rowData ? rowData(row) : {}},
-        columns.map(c => h('td', {class: c.className}, c.cell(row))))))));
+        // on a phone each row stands as a card, every cell under its column's name (data-label)
+        columns.map(c => h('td', {class: c.className, data: {label: c.label}}, h('div', {class: 'cell'}, c.cell(row)))))))));
 }
 
 /** A table column of figures, right-aligned: field is a row's field name, or a function of the row. */

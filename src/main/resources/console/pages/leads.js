@@ -8,7 +8,7 @@ import {money, ms, text, time} from '../format.js';
 
 export function render(page) {
   const leadId = page.args[0];
-  page.main.append(h('h1', {tabindex: '-1'}, leadId ? `Lead ${leadId}` : 'Lead details'), lookup(leadId));
+  page.main.append(h('h1', {tabindex: '-1'}, leadId ? ['Lead ', h('span', {class: 'title-id'}, leadId)] : 'Lead details'), lookup(leadId));
   if (leadId) show(page, leadId);
 }
 

@@ -263,8 +263,13 @@ class ConsoleTest {
         browser.waiting().until(ExpectedConditions.textToBe(By.tagName("h1"), "Dashboard"));
         assertTrue(driver.getCurrentUrl().indexOf(read) < 0 && !driver.getPageSource().contains(read), "the key is in no address nor the page");
 
+        // from the top of a freshly loaded page: the skip link first, then the header's links
+        driver.navigate().refresh();
+        browser.waiting().until(ExpectedConditions.textToBe(By.tagName("h1"), "Dashboard"));
+        driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertEquals("skip-link", driver.switchTo().activeElement().getAttribute("class"));
         WebElement buyersLink = driver.findElement(By.cssSelector("nav a[data-page=buyers]"));
-        for (int i = 0; i < 20 && !buyersLink.equals(driver.switchTo().activeElement()); i++) {
+        for (int i = 0; i < 5 && !buyersLink.equals(driver.switchTo().activeElement()); i++) {
             driver.switchTo().activeElement().sendKeys(Keys.TAB);
         }
         assertEquals(buyersLink, driver.switchTo().activeElement(), "the navigation is reached with Tab");
@@ -312,10 +317,18 @@ class ConsoleTest {
         browser.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.tagName("h1")));
     }
 
+    /** The page is no wider than the window; else the message names the elements that stick out, widest first. */
     private static void assertNoHorizontalOverflow(String where) {
-        Object overflow = ((JavascriptExecutor) browser.driver()).executeScript(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        assertEquals(0L, ((Number) overflow).longValue(), where + ": the page is wider than the window");
+        Map<?, ?> overflow = (Map<?, ?>) ((JavascriptExecutor) browser.driver()).executeScript("""
+                const width = document.documentElement.clientWidth;
+                const right = e => Math.max(e.getBoundingClientRect().right, e.getBoundingClientRect().left + e.scrollWidth);
+                const out = [...document.querySelectorAll('body *')]
+                  .filter(e => !e.parentElement.closest('.table-wrap') && right(e) > width + 0.5)
+                  .sort((a, b) => right(b) - right(a)).slice(0, 6)
+                  .map(e => e.tagName.toLowerCase() + '.' + e.className + ' to ' + Math.round(right(e)));
+                return {overflow: document.documentElement.scrollWidth - width, out};
+                """);
+        assertEquals(0L, ((Number) overflow.get("overflow")).longValue(), where + ": the page is wider than the window: " + overflow.get("out"));
     }
 
     /**
@@ -346,9 +359,11 @@ class ConsoleTest {
         return (Map<String, Object>) shown.get("figures");
     }
 
+    /** The events the page lists, read in one go (the list may be drawn again meanwhile). */
+    @SuppressWarnings("unchecked")
     private static List<String> shownEventIds() {
-        return browser.driver().findElements(By.cssSelector("tr[data-event-id]")).stream()
-                .map(row -> row.getAttribute("data-event-id")).toList();
+        return (List<String>) ((JavascriptExecutor) browser.driver()).executeScript(
+                "return [...document.querySelectorAll('tr[data-event-id]')].map(row => row.dataset.eventId)");
     }
 
     private static List<String> ids(JsonNode page) {
