@@ -18,12 +18,13 @@ export function render(page) {
 
 async function load(page, list, status, dialog) {
   try {
-    const letters = await api('/dead-letters');
+    const [letters, buyers] = await Promise.all([api('/dead-letters'), api('/buyers')]);
     if (page.left) return;
+    const names = new Map(buyers.buyers.map(b => [b.id, b.name]));
     fill(list, table([
       num('Id', String, 'id'),
       {label: 'Lead', cell: d => h('a', {href: `#/leads/${encodeURIComponent(d.lead_id)}`}, d.lead_id)},
-      {label: 'Buyer', cell: d => text(d.recipient_id)},
+      {label: 'Buyer', cell: d => [text(names.get(d.recipient_id)), h('br'), h('span', {class: 'id'}, d.recipient_id)]},
       {label: 'Failure', cell: d => `${text(d.failure?.category)} / ${text(d.failure?.reason)}`},
       {label: 'Details', cell: d => text(d.failure?.details), className: 'wrap'},
       num('Attempts', text, 'attempts'),

@@ -47,9 +47,13 @@ final class HeadlessChromium implements AutoCloseable {
         this.downloads = downloads;
     }
 
+    static boolean installed() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
     /** Skips the calling test (outside CI) or fails it (in CI) when Chromium or its driver is missing. */
     static void require() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+        if (installed()) {
             return;
         }
         String missing = "Chromium (" + CHROMIUM + ") and its chromedriver (" + CHROMEDRIVER + ") are needed for the console's "
