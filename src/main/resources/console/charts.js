@@ -12,11 +12,11 @@ const HEIGHT = 220;
  * Drawn once the returned element is in the page (its width is the container's), redrawn at each
  * resize, and removed with the page.
  */
-export function barChart(name, description, labels, series, {format = String, max} = {}) {
+export function barChart(name, description, labels, series, {format = String, max, whole = false} = {}) {
   const holder = h('div', {class: 'chart', role: 'img', 'aria-label': description, data: {chart: name}});
   if (labels.length === 0) return h('p', {class: 'empty'}, 'Nothing to chart in this period.');
   const draw = () => {
-    const plot = new uPlot(options(labels, series, format, max, holder.clientWidth || 320),
+    const plot = new uPlot(options(labels, series, format, max, whole, holder.clientWidth || 320),
       [labels.map((_, i) => i), ...series.map(s => s.values.map(v => v ?? null))], holder);
     let width = holder.clientWidth;
     new ResizeObserver(() => {
@@ -36,7 +36,10 @@ export function barChart(name, description, labels, series, {format = String, ma
 /** Room for each category's label on the x axis, in CSS pixels. */
 const slot = (u, labels) => u.bbox.width / uPlot.pxRatio / labels.length;
 
-function options(labels, series, format, max, width) {
+/** Steps of a y axis of counts: whole numbers only. */
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
+function options(labels, series, format, max, whole, width) {
   const count = series.length;
   // as many labels as fit (every other hour on a phone), each cut to the room it has
   const step = u => Math.max(1, Math.ceil(24 / slot(u, labels)));
@@ -54,7 +57,7 @@ function options(labels, series, format, max, width) {
     axes: [
       {splits: u => labels.map((_, i) => i).filter(i => i % step(u) === 0),
         values: (u, splits) => splits.map(i => short(u, labels[i] ?? '')), size: 36},
-      {values: (u, splits) => splits.map(format), size: 64},
+      {values: (u, splits) => splits.map(format), size: 64, ...(whole ? {incrs: WHOLE} : {})},
     ],
     series: [
       {label: '', value: (u, i) => (i === null ? '' : labels[i] ?? '')},

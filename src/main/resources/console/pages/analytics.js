@@ -71,7 +71,7 @@ function failureSection(f) {
       empty: 'No spike: no buyer failed for one reason at three times its usual rate in an hour of the day.'}),
     h('h3', {}, 'By hour of day'),
     barChart('failures-by-hour', 'Failed attempts by hour of day', f.by_hour.map(x => String(x.hour).padStart(2, '0')),
-      [{label: 'Failures', values: f.by_hour.map(x => x.count)}], {format: v => count(Math.round(v))}),
+      [{label: 'Failures', values: f.by_hour.map(x => x.count)}], {format: count, whole: true}),
     h('h3', {}, 'By reason'),
     table([
       {label: 'Category', cell: r => r.category},

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages depend one way, from the bottom up (see docs/design.md): model and support at the
- * bottom; intake, buyers, events on them; delivery; routing; api and config on top. A package uses
+ * bottom; intake, buyers, events on them; delivery; routing; api, console and config on top. A package uses
  * only the packages below it, none beside it, and there is no cycle.
  */
 class LayeringTest {
