@@ -2,7 +2,8 @@
 -- leadrouter.datasource.username) may do what its work needs and nothing more. It adds to the
 -- append-only tables (events, audit log, checkpoints) but cannot update, delete or truncate them,
 -- nor switch their triggers off (only their owner may), whatever it sets in its session.
--- Retention will run as a function owned by the owner (security definer), not as this role.
+-- Retention runs as functions owned by the owner (security definer: event_retention_drop, lead_retention,
+-- analytics_retention, and recipient_events_partition making a day's partition), not as this role.
 do $grants$
 declare
     router name := '${routerRole}';
@@ -16,6 +17,8 @@ begin
     execute format('grant select, insert, update on leads, dead_letters, api_keys, alerts, buyer_circuits to %I', router);
     execute format('grant select, insert, update, delete on held_leads to %I', router);
     execute format('grant select, insert on recipient_events, audit_log, event_checkpoints to %I', router);
+    -- what retention dropped, which verifying the seal reads
+    execute format('grant select on event_retention to %I', router);
     -- the analytics rollups are the database's own (written by its trigger, as their owner): read only
     execute format('grant select on analytics_offers, analytics_rollup, analytics_reasons, analytics_failure_days, analytics_reason_days, analytics_delivered_at, analytics_sketch_days, analytics_gaps, analytics_queue to %I', router);
     -- the relay deletes what Kafka acknowledged

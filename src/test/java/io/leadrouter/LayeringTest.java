@@ -40,6 +40,7 @@ class LayeringTest {
             Map.entry("feedback", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
             Map.entry("analytics", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing")),
             Map.entry("search", List.of("model", "support", "intake", "buyers", "events")),
+            Map.entry("retention", List.of("model", "support", "events")),
             Map.entry("console", List.of("support")),
             Map.entry("api", List.of("model", "support", "intake", "buyers", "events", "delivery", "routing", "security", "monitoring",
                     "circuit", "feedback", "analytics", "search")));

@@ -220,7 +220,7 @@ public final class ApiRoutes extends RouteBuilder {
         EventSeals.Report report = lookup(EventSeals.class, "eventSeals").verify();
         JsonResponses.respond(exchange, 200, json.createObjectNode().put("intact", report.intact())
                 .put("checkpoints", report.checkpoints()).put("events_sealed", report.eventsSealed())
-                .put("events_not_yet_sealed", report.eventsNotYetSealed()).put("first_problem", report.firstProblem()));
+                .put("events_retired", report.eventsRetired()).put("events_not_yet_sealed", report.eventsNotYetSealed()).put("first_problem", report.firstProblem()));
     }
 
     private void auditLog(Exchange exchange) throws Exception {

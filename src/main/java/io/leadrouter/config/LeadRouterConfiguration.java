@@ -27,6 +27,8 @@ import io.leadrouter.buyers.BuyerFilePlaceholders;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.buyers.InitialBuyerScan;
+import io.leadrouter.retention.EventRetention;
+import io.leadrouter.retention.RetentionPolicy;
 import io.leadrouter.search.EventSearch;
 import io.leadrouter.search.LeadAttempts;
 import io.leadrouter.search.LeadDetails;
@@ -249,6 +251,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         RecipientEvents events = new RecipientEvents(json, clock);
         registry.bind("eventStore", eventStore);
         registry.bind("eventSeals", new EventSeals(dataSource));
+        registry.bind("eventRetention", new EventRetention(dataSource, eventStore, new RetentionPolicy(settings.integer("leadrouter.retention.days"),
+                settings.integer("leadrouter.retention.rollup-days"), settings.integer("leadrouter.retention.days-ahead")), clock));
 
         LeadStore leads = new LeadStore(dataSource, json, presence.instanceId());
         LeadInserts inserts = new LeadInserts(context, leads, settings.integer("leadrouter.intake.max-batch"));
@@ -283,7 +287,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("eventSearch", new EventSearch(dataSource));
         registry.bind("leadDetails", new LeadDetails(dataSource, catalog));
         registry.bind("leadAttempts", new LeadAttempts(dataSource));
-        registry.bind("feedbackDesk", new FeedbackDesk(dataSource, catalog, events, relay, analytics.calendar().zone(), clock));
+        registry.bind("feedbackDesk", new FeedbackDesk(dataSource, catalog, events, eventStore, relay, analytics.calendar().zone(), clock));
     }
 
     /** API keys: the first admin key made if none is in force, every request authenticated, every operation's roles checked. */

@@ -38,8 +38,13 @@ public final class EventSeals {
         this.dataSource = dataSource;
     }
 
-    /** What verification found. */
-    public record Report(boolean intact, int checkpoints, long eventsSealed, long eventsNotYetSealed, String firstProblem) {
+    /**
+     * What verification found.
+     *
+     * @param eventsRetired sealed events that retention dropped with their day (recorded in event_retention)
+     */
+    public record Report(boolean intact, int checkpoints, long eventsSealed, long eventsRetired, long eventsNotYetSealed,
+            String firstProblem) {
     }
 
     /** One round: seals what the previous rounds made safe to seal; answers the checkpoint made, if any. */
@@ -125,12 +130,17 @@ public final class EventSeals {
         }
     }
 
-    /** Recomputes every checkpoint from the events as they are now. */
+    /**
+     * Recomputes every checkpoint from the events as they are now. An event missing from the table is
+     * retired, not deleted, when retention recorded its seq among a dropped day's.
+     */
     public Report verify() throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement checkpoints = connection.prepareStatement(
                         "select id, last_seq, seals, digest, previous_digest from event_checkpoints order by id");
                 ResultSet rs = checkpoints.executeQuery()) {
+            RetiredSeqs retiredSeqs = RetiredSeqs.read(connection);
+            long[] retired = {0};
             long from = Long.MIN_VALUE;
             byte[] previous = null;
             int count = 0;
@@ -141,11 +151,11 @@ public final class EventSeals {
                 long upTo = rs.getLong(2);
                 byte[] stored = rs.getBytes(3);
                 if (!MessageDigest.isEqual(previous, rs.getBytes(5)) || !MessageDigest.isEqual(rs.getBytes(4), digest(previous, stored))) {
-                    return new Report(false, count, sealed, -1, "checkpoint " + id + " does not follow from the one before it");
+                    return new Report(false, count, sealed, retired[0], -1, "checkpoint " + id + " does not follow from the one before it");
                 }
-                Optional<String> problem = firstDifference(stored, seals(connection, from, upTo), connection);
+                Optional<String> problem = firstDifference(stored, seals(connection, from, upTo), connection, retiredSeqs, retired);
                 if (problem.isPresent()) {
-                    return new Report(false, count, sealed, -1, problem.get() + " (checkpoint " + id + ")");
+                    return new Report(false, count, sealed, retired[0], -1, problem.get() + " (checkpoint " + id + ")");
                 }
                 sealed += stored.length / SEAL_BYTES;
                 from = upTo;
@@ -159,16 +169,23 @@ public final class EventSeals {
                     after = r.getLong(1);
                 }
             }
-            return new Report(true, count, sealed, after, null);
+            return new Report(true, count, sealed, retired[0], after, null);
         }
     }
 
-    private static Optional<String> firstDifference(byte[] stored, byte[] now, Connection connection) throws SQLException {
+    /** @param retired counts the sealed events found retired (its one element) */
+    private static Optional<String> firstDifference(byte[] stored, byte[] now, Connection connection, RetiredSeqs retiredSeqs,
+            long[] retired) throws SQLException {
         ByteBuffer a = ByteBuffer.wrap(stored);
         ByteBuffer b = ByteBuffer.wrap(now);
         while (a.remaining() >= SEAL_BYTES || b.remaining() >= SEAL_BYTES) {
             long seqA = a.remaining() >= SEAL_BYTES ? a.getLong(a.position()) : Long.MAX_VALUE;
             long seqB = b.remaining() >= SEAL_BYTES ? b.getLong(b.position()) : Long.MAX_VALUE;
+            if (seqA < seqB && retiredSeqs.contains(seqA)) {
+                a.position(a.position() + SEAL_BYTES);
+                retired[0]++;
+                continue;
+            }
             if (seqA < seqB) {
                 return Optional.of("event seq " + seqA + " was deleted");
             }

@@ -36,10 +36,11 @@ public final class EventStore {
             from unnest(?::text[]::jsonb[], ?::text[]::jsonb[]) with ordinality as batch(e, request, n)
             cross join lateral (select coalesce(e -> 'delivery' -> 'price', e -> 'delivery' -> 'attempted_price') as price) as paid
             order by n
-            on conflict (event_id) do nothing""";
+            on conflict (event_id, occurred_at) do nothing""";
 
     private final DataSource dataSource;
     private final ObjectMapper json;
+    private final EventPartitions partitions = new EventPartitions();
 
     public EventStore(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -60,17 +61,32 @@ public final class EventStore {
      */
     public void appendAll(List<? extends JsonNode> events, List<? extends JsonNode> requests) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            append(connection, events, requests);
+            try {
+                append(connection, events, requests);
+            } catch (SQLException e) {
+                if (!EventPartitions.isMissingPartition(e)) {
+                    throw e;
+                }
+                // a day dropped by retention since this instance last saw it: made again, and the events written
+                partitions.forgetAll();
+                append(connection, events, requests);
+            }
         }
     }
 
     /** Appends events within the caller's transaction (feedback decides and records under one lock). */
-    public static void appendAll(Connection connection, List<? extends JsonNode> events) throws SQLException {
+    public void appendAll(Connection connection, List<? extends JsonNode> events) throws SQLException {
         append(connection, events, Collections.nCopies(events.size(), null));
     }
 
-    private static void append(Connection connection, List<? extends JsonNode> events, List<? extends JsonNode> requests)
+    /** After retention dropped days: their partitions are made again if an event of one comes. */
+    public void daysDropped() {
+        partitions.forgetAll();
+    }
+
+    private void append(Connection connection, List<? extends JsonNode> events, List<? extends JsonNode> requests)
             throws SQLException {
+        partitions.ensure(connection, events);
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setArray(1, connection.createArrayOf("text", events.stream().map(JsonNode::toString).toArray()));
             insert.setArray(2, connection.createArrayOf("text", requests.stream().map(r -> r == null ? null : r.toString()).toArray()));

@@ -24,8 +24,8 @@ public final class VerifyEventsCommand {
         try {
             EventSeals.Report report = new EventSeals(CommandLineDatabase.of(settings)).verify();
             if (report.intact()) {
-                out.printf("intact: %d checkpoints, %d events sealed, %d not yet sealed%n", report.checkpoints(),
-                        report.eventsSealed(), report.eventsNotYetSealed());
+                out.printf("intact: %d checkpoints, %d events sealed (%d of them retired by retention), %d not yet sealed%n",
+                        report.checkpoints(), report.eventsSealed(), report.eventsRetired(), report.eventsNotYetSealed());
                 return 0;
             }
             out.println("NOT intact: " + report.firstProblem());

@@ -47,15 +47,17 @@ public final class FeedbackDesk {
     private final DataSource dataSource;
     private final BuyerCatalog buyers;
     private final RecipientEvents events;
+    private final EventStore store;
     private final FirehoseRelay relay;
     private final ZoneId monthZone;
     private final Clock clock;
 
-    public FeedbackDesk(DataSource dataSource, BuyerCatalog buyers, RecipientEvents events, FirehoseRelay relay,
+    public FeedbackDesk(DataSource dataSource, BuyerCatalog buyers, RecipientEvents events, EventStore store, FirehoseRelay relay,
             ZoneId monthZone, Clock clock) {
         this.dataSource = dataSource;
         this.buyers = buyers;
         this.events = events;
+        this.store = store;
         this.relay = relay;
         this.monthZone = monthZone;
         this.clock = clock;
@@ -119,7 +121,7 @@ public final class FeedbackDesk {
         }
         ObjectNode event = events.feedback(leadId, delivery.get().recipient(), request.type(), request.reason(), request.amount(),
                 refusal.orElse(null), delivery.get().at(), keyId);
-        EventStore.appendAll(connection, List.of(event));
+        store.appendAll(connection, List.of(event));
         return new Answer(status, refusal.orElse(null), event);
     }
 

@@ -82,6 +82,7 @@ public final class ExportBench {
     private static void write(RouterUnderTest storage, int events) throws Exception {
         try (Connection c = storage.connect(); Statement off = c.createStatement()) {
             off.execute("set session_replication_role = replica");
+            RouterUnderTest.makeEventDays(c, java.time.Instant.parse("2026-11-01T00:00:00Z"), java.time.Instant.parse("2026-12-02T00:00:00Z"));
             try (PreparedStatement insert = c.prepareStatement("""
                     insert into recipient_events (event_id, event_type, lead_id, recipient_id, occurred_at, outcome,
                         failure_category, failure_reason, duration_ms, price, event)

@@ -275,6 +275,7 @@ class EventApiTest {
             try (java.sql.Statement off = c.createStatement()) {
                 off.execute("set session_replication_role = replica");
             }
+            RouterUnderTest.makeEventDays(c, start, start.plusSeconds(count / 3 + 1));
             try (PreparedStatement events = c.prepareStatement("""
                     insert into recipient_events (event_id, event_type, lead_id, recipient_id, occurred_at, outcome,
                         failure_category, failure_reason, duration_ms, price, event)

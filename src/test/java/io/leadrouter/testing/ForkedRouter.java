@@ -57,6 +57,9 @@ public final class ForkedRouter implements AutoCloseable {
         properties.put("leadrouter.sandbox.enabled", "false");
         properties.put("leadrouter.recovery.delay-ms", "500");
         properties.put("leadrouter.recovery.period-ms", "500");
+        // benchmarks write events dated weeks back: kept
+        properties.put("leadrouter.retention.days", "3650");
+        properties.put("leadrouter.retention.rollup-days", "3650");
         properties.putAll(extra);
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));

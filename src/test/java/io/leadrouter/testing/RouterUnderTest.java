@@ -108,6 +108,9 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.circuit.cool-down-ms", "1000");
         properties.put("leadrouter.circuit.max-cool-down-ms", "4000");
         properties.put("leadrouter.circuit.sweep-ms", "200");
+        // fixtures write events dated months back (analytics, events API): kept, but in RetentionTest
+        properties.put("leadrouter.retention.days", "3650");
+        properties.put("leadrouter.retention.rollup-days", "3650");
         properties.putAll(builder.properties);
 
         main = new Main(LeadRouterApp.class);
@@ -449,6 +452,21 @@ public final class RouterUnderTest implements AutoCloseable {
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, EmbeddedPostgresLogin.SUPERUSER, superuserPassword);
+    }
+
+    /**
+     * Makes the events table's partitions of the UTC days from {@code from} to {@code to}, both included,
+     * for a test that writes events into it with SQL of its own (the router makes those it writes into).
+     */
+    public static void makeEventDays(Connection connection, java.time.Instant from, java.time.Instant to) throws SQLException {
+        try (java.sql.PreparedStatement make = connection.prepareStatement("""
+                select recipient_events_partition(day::date)
+                from generate_series((?::timestamptz at time zone 'UTC')::date, (?::timestamptz at time zone 'UTC')::date,
+                    interval '1 day') as day""")) {
+            make.setObject(1, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+            make.setObject(2, java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+            make.execute();
+        }
     }
 
     public static JsonNode read(String json) {
