@@ -2,6 +2,7 @@ package io.leadrouter.config;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadrouter.console.ConsoleRoutes;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.ComplianceRecords;
@@ -308,7 +309,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
                     settings.integer("leadrouter.api.failed-keys-window-seconds") * 1000L, 100_000, System::currentTimeMillis);
             ApiKeyAuthentication keyCheck = new ApiKeyAuthentication(keyRing, throttle);
             AuthenticationConfig authentication = server.getConfiguration().getAuthenticationConfig();
-            authentication.getEntries().add(keyCheck.everyPath());
+            // the console's files need no key (they hold no data); every API call they make does
+            authentication.getEntries().add(keyCheck.everyPathBut(ConsoleRoutes::servesWithoutKey));
             authentication.setEnabled(true);
             // the management server: health stays open to probes; metrics and Jolokia need a key
             ManagementHttpServer management = context.hasService(ManagementHttpServer.class);

@@ -12,12 +12,13 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 
 /**
  * Authenticates every request to the API's HTTP server by its key, {@code Authorization: Bearer <key>},
  * {@code X-Api-Key: <key>} or HTTP Basic with the key as password, before Camel sees it: Camel's platform-http runs this handler for every
- * path (an {@link AuthenticationConfig} entry for {@code /*}) and hands the caller to the route as the
+ * path (an {@link AuthenticationConfig} entry for {@code /*}; the console's files alone are let through) and hands the caller to the route as the
  * Vert.x user ({@link #callerOf}). Without a key, or with one not in force, the answer is 401 (the same
  * whichever it was); an address that keeps failing gets 429 for a while instead ({@link FailureThrottle}),
  * while requests with a key in force still pass.
@@ -33,9 +34,16 @@ public final class ApiKeyAuthentication {
         this.throttle = throttle;
     }
 
-    /** The entry that makes Camel's HTTP server authenticate every path with this. */
-    public AuthenticationConfig.AuthenticationConfigEntry everyPath() {
-        return entry("/*", this::authenticate);
+    /**
+     * The entry that makes Camel's HTTP server authenticate every path with this but those {@code open}
+     * accepts (the console's files, which hold no data), judged on the path as Vert.x routes it
+     * (normalized: {@code /console/../buyers} is {@code /buyers}). A request to an open path passes
+     * as no caller: an API operation would still refuse it.
+     */
+    public AuthenticationConfig.AuthenticationConfigEntry everyPathBut(Predicate<String> open) {
+        return entry("/*", ctx -> open.test(ctx.normalizedPath())
+                ? Future.succeededFuture(User.create(new JsonObject()))
+                : authenticate(ctx));
     }
 
     /**

@@ -162,6 +162,42 @@ class ApiAccessTest {
                 "with a key, an unknown path is what it is");
     }
 
+    /**
+     * The console's files (its page, scripts, styles, uPlot) are the only paths served without a key:
+     * they hold no data. Nothing else becomes open through them: not a path that only looks like
+     * theirs, not one that climbs out of /console/, not a method other than GET.
+     */
+    @Test
+    void theConsolesFilesAloneAreServedWithoutAKey() {
+        for (String file : new String[] {"/console/", "/console/app.js", "/console/console.css", "/console/favicon.svg",
+                "/console/pages/dashboard.js", "/console/vendor/uplot/uPlot.esm.js", "/console/vendor/uplot/uPlot.min.css"}) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(file)));
+            assertEquals(200, answer.statusCode(), file + ": " + answer.body());
+            assertTrue(answer.headers().firstValue("Content-Type").orElse("").endsWith("; charset=utf-8"), file + " " + answer.headers());
+            assertEquals("default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+                    answer.headers().firstValue("Content-Security-Policy").orElse(""), file);
+            assertEquals("no-cache", answer.headers().firstValue("Cache-Control").orElse(""), file);
+            assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(""), file);
+            String etag = answer.headers().firstValue("ETag").orElseThrow();
+            assertEquals(304, send(HttpRequest.newBuilder(uri(file)).header("If-None-Match", etag)).statusCode(), file + " unchanged");
+        }
+        HttpResponse<String> folder = send(HttpRequest.newBuilder(uri("/console")));
+        assertEquals(308, folder.statusCode());
+        assertEquals("/console/", folder.headers().firstValue("Location").orElse(""));
+        assertJsonError(send(HttpRequest.newBuilder(uri("/console/no-such-page.js"))), 404, "no such resource: GET /console/no-such-page.js");
+        assertJsonError(send(HttpRequest.newBuilder(uri("/console/application.properties"))), 404,
+                "no such resource: GET /console/application.properties");
+
+        String keyNeeded = "an API key in force is required: 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'";
+        for (String beside : new String[] {"/consoles", "/console/%2e%2e/buyers", "/console/./../dead-letters", "/console/..%2fbuyers"}) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(router.baseUrl() + beside)));
+            assertFalse(answer.statusCode() == 200, beside + ": " + answer.body());
+            assertFalse(answer.body().contains("\"buyers\"") || answer.body().contains("lead_id"), beside + " leaks: " + answer.body());
+        }
+        assertJsonError(send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/console/../buyers"))), 401, keyNeeded);
+        assertEquals(405, send(HttpRequest.newBuilder(uri("/console/")).POST(HttpRequest.BodyPublishers.ofString("{}"))).statusCode());
+    }
+
     @Test
     void aKeyIsShownOnceStoredOnlyAsItsHashListedAndRevokedAtOnce() {
         HttpResponse<String> made = router.post("/api-keys", "application/json", "{\"role\":\"read\",\"name\":\"dashboard\"}");
