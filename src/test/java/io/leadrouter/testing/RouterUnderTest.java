@@ -38,6 +38,17 @@ public final class RouterUnderTest implements AutoCloseable {
     private static final Map<String, Path> KEY_FILES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ObjectMapper JSON = Json.MAPPER;
 
+    /**
+     * So that a stop does not sit out idle polls: a stopping router waits for each queue's consumer
+     * threads to end their poll (Camel's seda default, 1 s; four of the router's queues use it, the
+     * buyers' own poll 200 ms) and for the leads topic's poll under way (5 s by default). With the
+     * defaults every stop of a router under test took 4 to 5 s, about half of the suite's time. What
+     * a stop does is unchanged; it only notices sooner that the queues are idle.
+     */
+    private static final Map<String, String> QUICK_STOP = Map.of(
+            "camel.component.seda.default-poll-timeout", "100",
+            "leadrouter.intake.kafka-poll-timeout-ms", "200");
+
     private final Main main;
     private final Path buyersDir;
     private final String jdbcUrl;
@@ -108,6 +119,7 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.circuit.cool-down-ms", "1000");
         properties.put("leadrouter.circuit.max-cool-down-ms", "4000");
         properties.put("leadrouter.circuit.sweep-ms", "200");
+        properties.putAll(QUICK_STOP);
         properties.putAll(builder.properties);
 
         main = new Main(LeadRouterApp.class);
