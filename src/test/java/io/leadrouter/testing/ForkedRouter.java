@@ -61,9 +61,7 @@ public final class ForkedRouter implements AutoCloseable {
         // GracefulShutdownTest checks (with them cut short, the relay's last batch after a SIGTERM could
         // find its Kafka producer already closed by the stop: 9 events left in the outbox in one run)
         properties.putAll(extra);
-        // the JIT's optimizing compiler left out: a router process of a test lives for seconds, and on two
-        // cores C2's compiler threads took about 40 % of a start's CPU (README, Startup time)
-        List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-XX:TieredStopAtLevel=1"));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap, JavaProcess.SHORT_LIVED));
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         Path dir = Files.createTempDirectory("forked-router");
         JavaProcess process = JavaProcess.start("router", Classpath.withoutTestClasses(), options,

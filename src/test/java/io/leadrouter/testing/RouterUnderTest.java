@@ -45,7 +45,7 @@ public final class RouterUnderTest implements AutoCloseable {
      * defaults every stop of a router under test took 4 to 5 s, about half of the suite's time. What
      * a stop does is unchanged; it only notices sooner that the queues are idle.
      */
-    private static final Map<String, String> QUICK_STOP = Map.of(
+    public static final Map<String, String> QUICK_STOP = Map.of(
             "camel.component.seda.default-poll-timeout", "100",
             "leadrouter.intake.kafka-poll-timeout-ms", "200");
 
