@@ -158,5 +158,6 @@ class CrashRecoveryTest {
         }
         System.out.printf("crash test: %d leads accepted, %d unfinished at the kill, %d buyer requests, %d events%n",
                 accepted.size(), unfinishedAtTheCrash, buyer.requestCount(), events);
+        restarted.kill(); // the books are read: no need to wait for a graceful stop
     }
 }

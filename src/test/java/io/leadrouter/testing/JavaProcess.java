@@ -17,6 +17,13 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class JavaProcess implements AutoCloseable {
 
+    /**
+     * The JIT option for a JVM a test starts for seconds (a router, the benchmark's peers): without the
+     * optimizing compiler, whose threads took about 40 % of a router start's CPU on two cores (README,
+     * Startup time: "suits a quick start or a test run").
+     */
+    public static final String SHORT_LIVED = "-XX:TieredStopAtLevel=1";
+
     private final String name;
     private final Process process;
     private final Path log;

@@ -38,6 +38,17 @@ public final class RouterUnderTest implements AutoCloseable {
     private static final Map<String, Path> KEY_FILES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ObjectMapper JSON = Json.MAPPER;
 
+    /**
+     * So that a stop does not sit out idle polls: a stopping router waits for each queue's consumer
+     * threads to end their poll (Camel's seda default, 1 s; four of the router's queues use it, the
+     * buyers' own poll 200 ms) and for the leads topic's poll under way (5 s by default). With the
+     * defaults every stop of a router under test took 4 to 5 s, about half of the suite's time. What
+     * a stop does is unchanged; it only notices sooner that the queues are idle.
+     */
+    public static final Map<String, String> QUICK_STOP = Map.of(
+            "camel.component.seda.default-poll-timeout", "100",
+            "leadrouter.intake.kafka-poll-timeout-ms", "200");
+
     private final Main main;
     private final Path buyersDir;
     private final String jdbcUrl;
@@ -111,6 +122,7 @@ public final class RouterUnderTest implements AutoCloseable {
         // fixtures write events dated months back (analytics, events API): kept, but in RetentionTest
         properties.put("leadrouter.retention.days", "3650");
         properties.put("leadrouter.retention.rollup-days", "3650");
+        properties.putAll(QUICK_STOP);
         properties.putAll(builder.properties);
 
         main = new Main(LeadRouterApp.class);
