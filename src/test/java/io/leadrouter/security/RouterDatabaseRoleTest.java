@@ -18,6 +18,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,15 +35,33 @@ class RouterDatabaseRoleTest {
     private static final Map<String, String> APPEND_ONLY = Map.of(
             "recipient_events", "seq", "audit_log", "seq", "event_checkpoints", "id");
 
+    /**
+     * One router with nothing configured (a PostgreSQL and a Kafka of its own, started in seconds) for
+     * both tests of the embedded database: they only read it, and try what is refused.
+     */
+    private static Path embeddedData;
+    private static RouterUnderTest embedded;
+
+    @BeforeAll
+    static void startEmbedded() throws Exception {
+        embeddedData = Files.createTempDirectory("embedded-role").resolve("postgres");
+        embedded = RouterUnderTest.builder().embedded()
+                .property("leadrouter.embedded.postgres.data-dir", embeddedData.toString()).start();
+    }
+
+    @AfterAll
+    static void stopEmbedded() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"embedded", "external"})
     void theRouterRoleCannotUpdateDeleteTruncateOrUntriggerTheAppendOnlyTables(String database) throws Exception {
-        RouterUnderTest.Builder builder = RouterUnderTest.builder();
-        if (database.equals("embedded")) {
-            builder.embedded();
-        }
-        try (RouterUnderTest router = builder.start();
-                Connection connection = routerPool(router).getConnection()) {
+        boolean external = database.equals("external");
+        RouterUnderTest router = external ? RouterUnderTest.start() : embedded;
+        try (Connection connection = routerPool(router).getConnection()) {
             assertEquals(database.equals("embedded") ? "leadrouter_app" : SharedServices.ROUTER_ROLE,
                     single(connection, "select current_user"));
             assertEquals("false", single(connection, "select rolsuper::text from pg_roles where rolname = current_user"));
@@ -63,27 +83,27 @@ class RouterDatabaseRoleTest {
                 connection.setAutoCommit(true);
             }
             assertRefused(connection, "update leads set payload = '{}' where false; drop table leads", "leads");
+        } finally {
+            if (external) {
+                router.close();
+            }
         }
     }
 
     @Test
     void theEmbeddedDatabaseTrustsNobodyAndKeepsItsSuperuserPasswordPrivate() throws Exception {
-        Path data = Files.createTempDirectory("embedded-role").resolve("postgres");
-        try (RouterUnderTest router = RouterUnderTest.builder().embedded()
-                .property("leadrouter.embedded.postgres.data-dir", data.toString()).start()) {
-            String url = routerPool(router).getJdbcUrl();
-            Path passwordFile = EmbeddedPostgresLogin.passwordFile(data);
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
-            SQLException noPassword = assertThrows(SQLException.class,
-                    () -> DriverManager.getConnection(url, EmbeddedPostgresLogin.SUPERUSER, "").close());
-            assertEquals("08004", noPassword.getSQLState(), "the server asks for a password: " + noPassword.getMessage());
-            assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "leadrouter_app", "guess").close());
-            try (Connection superuser = DriverManager.getConnection(url, EmbeddedPostgresLogin.SUPERUSER, Files.readString(passwordFile).strip())) {
-                assertEquals("0", single(superuser, "select count(*) from pg_hba_file_rules where auth_method = 'trust'"));
-                assertEquals("postgres", single(superuser, "select tableowner from pg_tables where tablename = 'recipient_events'"));
-            }
-            assertFalse(Files.readString(data.resolve("pg_hba.conf")).contains("trust"));
+        String url = routerPool(embedded).getJdbcUrl();
+        Path passwordFile = EmbeddedPostgresLogin.passwordFile(embeddedData);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
+        SQLException noPassword = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection(url, EmbeddedPostgresLogin.SUPERUSER, "").close());
+        assertEquals("08004", noPassword.getSQLState(), "the server asks for a password: " + noPassword.getMessage());
+        assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "leadrouter_app", "guess").close());
+        try (Connection superuser = DriverManager.getConnection(url, EmbeddedPostgresLogin.SUPERUSER, Files.readString(passwordFile).strip())) {
+            assertEquals("0", single(superuser, "select count(*) from pg_hba_file_rules where auth_method = 'trust'"));
+            assertEquals("postgres", single(superuser, "select tableowner from pg_tables where tablename = 'recipient_events'"));
         }
+        assertFalse(Files.readString(embeddedData.resolve("pg_hba.conf")).contains("trust"));
     }
 
     private static HikariDataSource routerPool(RouterUnderTest router) {
