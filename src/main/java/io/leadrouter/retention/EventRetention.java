@@ -64,12 +64,12 @@ public final class EventRetention {
             if (!days.isEmpty()) {
                 events.daysDropped();
             }
-            long[] leads = dropLeads(connection, policy.firstEventDayKept(today));
+            LeadsDropped leads = dropLeads(connection, policy.firstEventDayKept(today));
             long rollups = single(connection, "select analytics_retention(?)", policy.firstRollupDayKept(today));
-            if (leads[0] + leads[1] + rollups > 0) {
-                LOG.info("Retention: {} leads, {} dead letters and {} analytics rollup rows dropped", leads[1], leads[0], rollups);
+            if (leads.leads() + leads.deadLetters() + rollups > 0) {
+                LOG.info("Retention: {} leads, {} dead letters and {} analytics rollup rows dropped", leads.leads(), leads.deadLetters(), rollups);
             }
-            return new Round(List.copyOf(days), eventsDropped, leads[1], leads[0], rollups);
+            return new Round(List.copyOf(days), eventsDropped, leads.leads(), leads.deadLetters(), rollups);
         }
     }
 
@@ -82,13 +82,15 @@ public final class EventRetention {
         }
     }
 
-    /** @return dead letters and leads dropped */
-    private static long[] dropLeads(Connection connection, LocalDate firstDayKept) throws SQLException {
+    private record LeadsDropped(long leads, long deadLetters) {
+    }
+
+    private static LeadsDropped dropLeads(Connection connection, LocalDate firstDayKept) throws SQLException {
         try (PreparedStatement drop = connection.prepareStatement("select dead_letters_dropped, leads_dropped from lead_retention(?)")) {
             drop.setTimestamp(1, startOf(firstDayKept));
             try (ResultSet rs = drop.executeQuery()) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return new LeadsDropped(rs.getLong(2), rs.getLong(1));
             }
         }
     }
