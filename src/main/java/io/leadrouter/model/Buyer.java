@@ -9,6 +9,7 @@ import java.util.Map;
  * One buyer ("recipient"), as declared by one file in {@code buyers/}. Immutable: a changed
  * file produces a new Buyer that replaces the old one as a whole.
  *
+ * @param rules      which leads it takes, how many, and when
  * @param sourceFile the file it was read from, for messages
  */
 public record Buyer(
@@ -28,6 +29,7 @@ public record Buyer(
         BigDecimal price,
         boolean exclusive,
         int priority,
+        RoutingRules rules,
         RetryPolicy retry,
         ResponseRules response,
         AlertOverrides alerts,

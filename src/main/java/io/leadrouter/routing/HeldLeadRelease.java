@@ -30,14 +30,19 @@ public final class HeldLeadRelease {
         this.producer = producer;
     }
 
-    /** Releases up to {@code limit} of the buyer's held leads; answers how many went to it. */
+    /** Releases up to {@code limit} of the leads the buyer's circuit held; answers how many went to it. */
     public int release(String buyerId, int limit) throws SQLException {
+        return release(buyerId, limit, HeldLeads.HeldFor.CIRCUIT);
+    }
+
+    /** Releases up to {@code limit} of the buyer's held leads held for this reason; answers how many went to it. */
+    public int release(String buyerId, int limit, HeldLeads.HeldFor reason) throws SQLException {
         Buyer buyer = catalog.find(buyerId).orElse(null);
         if (buyer == null) {
             return 0; // removed: its held leads wait in case its file comes back
         }
         int sent = 0;
-        for (HeldLeads.Released lead : held.claim(buyerId, limit)) {
+        for (HeldLeads.Released lead : held.claim(buyerId, limit, reason)) {
             if (!history.pastOf(lead.lead().leadId()).mayGoTo(buyer)) {
                 LOG.info("Held lead {} withdrawn from buyer {}: sold meanwhile, and this buyer may not have it now",
                         lead.lead().leadId(), buyerId);
@@ -48,6 +53,7 @@ public final class HeldLeadRelease {
                 exchange.getMessage().setBody(lead.lead());
                 exchange.setProperty(ExchangeKeys.BUYER_ID, buyerId);
                 exchange.setProperty(ExchangeKeys.RELEASED_TO, buyerId);
+                exchange.setProperty(BuyerRules.HELD_SINCE, lead.heldAt());
             });
             sent++;
         }
