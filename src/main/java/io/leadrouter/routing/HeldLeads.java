@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -94,12 +95,13 @@ public final class HeldLeads {
      * longest held first. Only leads whose walk is over are released, so that a held buyer's
      * late delivery cannot race a later exclusive buyer still deciding on the same lead.
      */
-    public List<Released> claim(String buyerId, int limit, HeldFor reason) throws SQLException {
+    public List<Released> claim(String buyerId, int limit, HeldFor reason, Instant heldBefore) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement claim = connection.prepareStatement("""
                         with next as (
                             select h.recipient_id, h.lead_id from held_leads h join leads l on l.lead_id = h.lead_id
                             where h.recipient_id = ? and h.held_for = ? and h.released_at is null and l.completed_at is not null
+                              and (?::timestamptz is null or h.held_at < ?)
                             order by h.held_at, h.lead_id limit ? for update of h skip locked),
                         claimed as (
                             update held_leads h set released_at = now(), released_by = ?
@@ -109,8 +111,11 @@ public final class HeldLeads {
                         order by c.held_at, c.lead_id""")) {
             claim.setString(1, buyerId);
             claim.setString(2, reason.column());
-            claim.setInt(3, limit);
-            claim.setString(4, instanceId);
+            Timestamp before = heldBefore == null ? null : Timestamp.from(heldBefore);
+            claim.setTimestamp(3, before);
+            claim.setTimestamp(4, before);
+            claim.setInt(5, limit);
+            claim.setString(6, instanceId);
             List<Released> released = new ArrayList<>();
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {

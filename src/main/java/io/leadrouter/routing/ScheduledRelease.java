@@ -5,8 +5,13 @@ import io.leadrouter.model.Buyer;
 import io.leadrouter.model.RoutingRules;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
-/** Offers the leads held for a buyer's hours to it once it is open, in the order they were held. */
+/**
+ * Offers the leads held for a buyer's hours to it once it is open, in the order they were held; while
+ * it is closed, lets those held longer than its max_hold_minutes go (its rules then say hold_expired).
+ */
 public final class ScheduledRelease {
 
     private final BuyerCatalog catalog;
@@ -26,10 +31,13 @@ public final class ScheduledRelease {
         int sent = 0;
         for (Buyer buyer : catalog.enabledByPriority()) {
             RoutingRules.Schedule schedule = buyer.rules().schedule();
-            if (schedule != null && schedule.outsideHours() == RoutingRules.OutsideHours.HOLD
-                    && schedule.isOpen(clock.instant().atZone(buyer.rules().timeZone()))) {
-                sent += release.release(buyer.id(), perSweep, HeldLeads.HeldFor.SCHEDULE);
+            if (schedule == null || schedule.outsideHours() != RoutingRules.OutsideHours.HOLD) {
+                continue;
             }
+            Instant now = clock.instant();
+            Instant heldBefore = schedule.isOpen(now.atZone(buyer.rules().timeZone())) ? null
+                    : now.minus(Duration.ofMinutes(schedule.maxHoldMinutes()));
+            sent += release.release(buyer.id(), perSweep, HeldLeads.HeldFor.SCHEDULE, heldBefore);
         }
         return sent;
     }

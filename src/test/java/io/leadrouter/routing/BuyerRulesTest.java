@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,8 @@ class BuyerRulesTest {
 
     private static RouterUnderTest router;
     private static int files;
+    /** Each test's buyers, by file: removed after it, whatever its outcome, so the next test's leads do not meet them. */
+    private final java.util.Map<String, String> installed = new java.util.LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,15 +50,20 @@ class BuyerRulesTest {
     }
 
     /** Installs a buyer that accepts (or answers as the stub does), with the file's extra rule sections. */
-    private static String install(String id, StubBuyer stub, String rules) {
+    private String install(String id, StubBuyer stub, String rules) {
         String file = "rules-" + (++files) + ".yaml";
+        installed.put(file, id);
         router.installBuyer(file, id, BuyerFiles.jsonBuyer(id, "Buyer " + id, stub.url("/leads"), 1, false, 1) + rules);
         return file;
     }
 
-    private static void remove(String file, String id) throws Exception {
-        java.nio.file.Files.delete(router.buyersDir().resolve(file));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !router.get("/buyers").body().contains("\"id\":\"" + id + "\""));
+    @AfterEach
+    void removeBuyers() throws Exception {
+        for (java.util.Map.Entry<String, String> buyer : installed.entrySet()) {
+            java.nio.file.Files.deleteIfExists(router.buyersDir().resolve(buyer.getKey()));
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !router.get("/buyers").body().contains("\"id\":\"" + buyer.getValue() + "\""));
+        }
     }
 
     private static JsonNode buyerInDetails(String leadId, String buyerId) {
@@ -76,7 +84,7 @@ class BuyerRulesTest {
     @Test
     void aFilteredLeadNeverReachesTheBuyerAndTheLeadSaysWhichRuleSaidNo() throws Exception {
         try (StubBuyer picky = StubBuyer.answering(Reply.json(200, BuyerFiles.ACCEPTED))) {
-            String file = install("rcp_rulesPicky", picky, """
+            install("rcp_rulesPicky", picky, """
                     accept_if:
                       - field: score
                         min: 50
@@ -105,14 +113,13 @@ class BuyerRulesTest {
             assertFalse(no.toString().contains("ann@example.com") && no.path("rule").toString().contains("ann@"),
                     "the decision names the rule, not the lead's values");
             assertTrue(buyerInDetails(taken, "rcp_rulesPicky").path("selected").asBoolean());
-            remove(file, "rcp_rulesPicky");
         }
     }
 
     @Test
     void aSuppressedConsumerIsNotOffered() throws Exception {
         try (StubBuyer buyer = StubBuyer.answering(Reply.json(200, BuyerFiles.ACCEPTED))) {
-            String file = install("rcp_rulesSuppressing", buyer, "");
+            install("rcp_rulesSuppressing", buyer, "");
             String operator = router.newKey("operate");
             HttpResponse<String> added = router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", operator, "application/json",
                     "{\"emails\": [\" Dee@Example.COM \"], \"phones\": [\"+1 (555) 777-0001\"]}");
@@ -137,14 +144,13 @@ class BuyerRulesTest {
             assertTrue(buyer.requests().get(0).body().contains("5559990000"));
             assertEquals("suppressed", buyerInDetails(byEmail, "rcp_rulesSuppressing").path("rule").path("decision").asText());
             assertEquals("suppressed", buyerInDetails(byPhone, "rcp_rulesSuppressing").path("rule").path("decision").asText());
-            remove(file, "rcp_rulesSuppressing");
         }
     }
 
     @Test
     void ofTwentyEqualLeadsAtOnceOnlyOneIsSold() throws Exception {
         try (StubBuyer buyer = StubBuyer.answering(Reply.after(Duration.ofMillis(100), Reply.json(200, BuyerFiles.ACCEPTED)))) {
-            String file = install("rcp_rulesDedupe", buyer, """
+            install("rcp_rulesDedupe", buyer, """
                     dedupe:
                       window_days: 30
                     """);
@@ -170,7 +176,6 @@ class BuyerRulesTest {
             assertEquals(2, buyer.requestCount());
             assertTrue(buyerInDetails(later, "rcp_rulesDedupe").path("rule").path("detail").asText().contains("was sold to the buyer in lead"));
             assertEquals(0, router.count("select count(*) from consumer_claims where lead_id = '" + later + "'"));
-            remove(file, "rcp_rulesDedupe");
         }
     }
 
@@ -178,7 +183,7 @@ class BuyerRulesTest {
     void aCapCountsOnlyLeadsBoughtAndSkipsTheBuyerOnceReached() throws Exception {
         String rejected = "{\"result\":\"rejected\",\"message\":\"not this one\"}";
         try (StubBuyer buyer = StubBuyer.answering(Reply.json(200, rejected), Reply.json(200, BuyerFiles.ACCEPTED))) {
-            String file = install("rcp_rulesCapped", buyer, """
+            install("rcp_rulesCapped", buyer, """
                     time_zone: America/Chicago
                     caps:
                       leads:
@@ -199,7 +204,6 @@ class BuyerRulesTest {
             assertEquals(2, router.count("select leads from cap_usage where recipient_id = 'rcp_rulesCapped' and period = 'day'"));
             assertEquals(90, router.count("select amount::int from cap_usage where recipient_id = 'rcp_rulesCapped' and period = 'month'"));
             assertEquals(2, router.count("select count(*) from cap_reservations where recipient_id = 'rcp_rulesCapped' and sold_at is not null"));
-            remove(file, "rcp_rulesCapped");
         }
     }
 
@@ -211,7 +215,7 @@ class BuyerRulesTest {
                 .map(d -> "    " + d.name().substring(0, 3).toLowerCase(Locale.ROOT) + ": \"00:00-24:00\"\n").reduce("", String::concat);
         try (StubBuyer skipping = StubBuyer.answering(Reply.json(200, BuyerFiles.ACCEPTED));
                 StubBuyer holding = StubBuyer.answering(Reply.json(200, BuyerFiles.ACCEPTED))) {
-            String skipFile = install("rcp_rulesClosedSkip", skipping, closedNow + "  outside_hours: skip\n");
+            install("rcp_rulesClosedSkip", skipping, closedNow + "  outside_hours: skip\n");
             String holdFile = install("rcp_rulesClosedHold", holding, closedNow + "  outside_hours: hold\n  max_hold_minutes: 60\n");
             String leadId = router.postLead(lead("fay@example.com", "5554440000", "ca"));
             router.awaitCompleted(leadId);
@@ -220,18 +224,37 @@ class BuyerRulesTest {
             assertEquals("outside_hours", buyerInDetails(leadId, "rcp_rulesClosedSkip").path("rule").path("decision").asText());
             JsonNode held = buyerInDetails(leadId, "rcp_rulesClosedHold");
             assertTrue(held.path("why").asText().contains("the buyer is closed"), held.toPrettyString());
-            assertEquals(1, router.count("select count(*) from held_leads where held_for = 'schedule' and lead_id = '" + leadId + "'"));
+            assertEquals(1, router.count("select count(*) from held_leads where held_for = 'schedule' and recipient_id = 'rcp_rulesClosedHold' and lead_id = '" + leadId + "'"));
 
             // the buyer opens (its file changes): the held lead is offered then, once
             router.writeBuyer(holdFile, BuyerFiles.jsonBuyer("rcp_rulesClosedHold", "Buyer rcp_rulesClosedHold", holding.url("/leads"), 1, false, 1)
                     + openNow + "  outside_hours: hold\n");
             Awaitility.await("the held lead delivered once the buyer opens").atMost(Duration.ofSeconds(20))
                     .until(() -> RouterUnderTest.count(router.events(leadId), "recipient.delivered") == 1);
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> router.count("select count(*) from held_leads") == 0);
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> router.count("select count(*) from held_leads where lead_id = '" + leadId + "'") == 0);
             assertEquals(1, holding.requestCount());
             assertEquals(0, skipping.requestCount());
-            remove(skipFile, "rcp_rulesClosedSkip");
-            remove(holdFile, "rcp_rulesClosedHold");
+        }
+    }
+
+    @Test
+    void aLeadHeldLongerThanTheBuyerAllowsIsLetGoWhileTheBuyerIsStillClosed() throws Exception {
+        try (StubBuyer holding = StubBuyer.answering(Reply.json(200, BuyerFiles.ACCEPTED))) {
+            install("rcp_rulesHoldExpiry", holding, "schedule:\n  hours:\n    " + day(2) + ": \"00:00-24:00\"\n"
+                    + "  outside_hours: hold\n  max_hold_minutes: 60\n");
+            String leadId = router.postLead(lead("gus@example.com", "5554441111", "ca"));
+            router.awaitCompleted(leadId);
+            assertEquals(1, router.count("select count(*) from held_leads where lead_id = '" + leadId + "'"));
+            // as if it had waited two hours
+            assertEquals(1, router.count("with backdated as (update held_leads set held_at = held_at - interval '2 hours' where lead_id = '"
+                    + leadId + "' returning 1) select count(*) from backdated"));
+            Awaitility.await("the expired hold let go").atMost(Duration.ofSeconds(10))
+                    .until(() -> router.count("select count(*) from held_leads where lead_id = '" + leadId + "'") == 0);
+            JsonNode expired = buyerInDetails(leadId, "rcp_rulesHoldExpiry");
+            assertEquals("hold_expired", expired.path("rule").path("decision").asText(), expired.toPrettyString());
+            assertFalse(expired.path("selected").asBoolean());
+            assertEquals(0, holding.requestCount());
         }
     }
 
