@@ -23,6 +23,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.OptionalIdentifiedDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
@@ -144,6 +145,9 @@ public final class BuyerRouteFileReader {
             } else if (!ids.add(route.getRouteId())) {
                 problems.add(where + ".id: " + route.getRouteId() + " is used twice in this file");
             }
+            if (route.isErrorHandlerFactorySet() || route.getErrorHandlerRef() != null) {
+                problems.add(where + ".errorHandler: not allowed; the router retries and dead-letters a buyer's failures");
+            }
             String from = route.getInput() == null ? null : route.getInput().getEndpointUri();
             if (entry.equals(from)) {
                 entries++;
@@ -165,6 +169,10 @@ public final class BuyerRouteFileReader {
     /** Camel wants route ids, and step ids, unique in the whole context: the buyer's id in front makes them so. */
     private static void prefixIds(RouteDefinition route, String prefix) {
         route.setId(prefix + route.getRouteId());
+        // An error handler of the route's own would mark a failure as handled-and-exhausted before the buyer's
+        // delivery route saw it (no retry, no dead letter), and would log the buyer's answer; the failure goes
+        // back to the attempt as it is, like camel-http's own exceptions.
+        route.setErrorHandlerFactory(new NoErrorHandlerDefinition());
         route.getOutputs().forEach(step -> prefixStepIds(step, prefix));
     }
 

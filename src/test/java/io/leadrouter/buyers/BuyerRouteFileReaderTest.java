@@ -96,6 +96,21 @@ class BuyerRouteFileReaderTest {
     }
 
     @Test
+    void anErrorHandlerOfTheRoutesOwnIsRefused() {
+        assertEquals("dir/acme.camel.yaml: routes[0].errorHandler: not allowed; the router retries and dead-letters a buyer's failures",
+                problem("""
+                        - route:
+                            id: call
+                            errorHandler:
+                              defaultErrorHandler: {}
+                            from:
+                              uri: direct:buyer-rcp_R0uteFile01
+                              steps:
+                                - log: hi
+                        """));
+    }
+
+    @Test
     void beansAndTemplatesAreRefused() {
         assertEquals("dir/acme.camel.yaml: [0]: only route entries are allowed in a buyer's route file (found beans)",
                 problem("- beans:\n    - name: x\n      type: java.lang.Object\n"));
