@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,14 +69,8 @@ class YamlRouteBuyerTest {
     @AfterEach
     void cleanUp() throws IOException {
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> router.count("select count(*) from leads where completed_at is null") == 0);
+            router.finishLeadsAndDeleteBuyerFiles();
         } finally {
-            try (Stream<Path> files = Files.list(router.buyersDir())) {
-                for (Path file : files.toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> buyers().path("buyers").isEmpty() && buyerRoutes().isEmpty());
         }
@@ -175,6 +169,9 @@ class YamlRouteBuyerTest {
         writeRouteFile(example("ping-post.camel.yaml").replace("    id: ping-post\n", "    id: [ping-post\n"));
         await().atMost(5, SECONDS).until(() -> problem() != null);
         assertTrue(problem().startsWith(dir + "/ping-post.camel.yaml: not valid YAML: "), problem());
+        assertEquals(problem(), HealthCheckHelper.invoke(router.context()).stream()
+                .filter(result -> result.getCheck().getId().equals("buyer-files")).findFirst().orElseThrow()
+                .getDetails().get("refused.ping-post.yaml"), "the buyer-files health check names the refused route file");
         assertDelivers();
 
         writeRouteFile(example("ping-post.camel.yaml").replace("direct:buyer-rcp_PingPostExample", "direct:elsewhere"));
