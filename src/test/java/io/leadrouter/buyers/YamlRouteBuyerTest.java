@@ -40,6 +40,8 @@ class YamlRouteBuyerTest {
             {"first_name":"Ann","last_name":"Lee","email":"ann@example.com","phone":"(555) 123-4567",
              "state":"tx","zip":"73301","age":42}""";
     private static final Path EXAMPLES = Path.of("examples", "buyers");
+    private static final String API_KEY_ENV = "LEADROUTER_TEST_PINGPOST_KEY";
+    private static final String API_KEY = "pp-k3y-s3cr3t";
 
     private static final PingPostBuyer SYSTEM = new PingPostBuyer(PingPostBuyer.bid("15.00"), Reply.json(200, ACCEPTED));
     private static StubBuyer stub;
@@ -48,7 +50,7 @@ class YamlRouteBuyerTest {
     @BeforeAll
     static void start() throws Exception {
         stub = StubBuyer.answering(SYSTEM);
-        router = RouterUnderTest.builder().property("buyer.pingpost.url", stub.url("")).start();
+        router = RouterUnderTest.builder().property("buyer.pingpost.url", stub.url("")).secret(API_KEY_ENV, API_KEY).start();
     }
 
     @AfterAll
@@ -94,6 +96,9 @@ class YamlRouteBuyerTest {
         assertEquals(calls.get(0).header("Idempotency-Key"), calls.get(1).header("Idempotency-Key"));
         assertNotNull(calls.get(1).header("Idempotency-Key"));
         assertEquals("POST", calls.get(0).method());
+        assertEquals(API_KEY, calls.get(0).header("X-Api-Key"), "credentials reach the route as for any buyer");
+        assertEquals(API_KEY, calls.get(1).header("X-Api-Key"));
+        assertFalse(events.toString().contains(API_KEY));
     }
 
     @Test
@@ -238,8 +243,10 @@ class YamlRouteBuyerTest {
         return Files.readString(EXAMPLES.resolve(file));
     }
 
+    /** The example with quick retries, a circuit that never opens, and an API key from the environment. */
     private static String quickRetries(String buyerFile) {
-        return BuyerFiles.neverOpening(buyerFile.replace("initial_delay_ms: 1000", "initial_delay_ms: 50")
+        return BuyerFiles.neverOpening(changed(buyerFile, "format: json\n", "credentials:\n  - header: X-Api-Key\n    env: "
+                + API_KEY_ENV + "\nformat: json\n").replace("initial_delay_ms: 1000", "initial_delay_ms: 50")
                 .replace("max_delay_ms: 10000", "max_delay_ms: 200"));
     }
 
