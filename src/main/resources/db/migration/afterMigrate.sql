@@ -16,6 +16,10 @@ begin
     execute format('grant usage on schema public to %I', router);
     execute format('grant select, insert, update on leads, dead_letters, api_keys, alerts, buyer_circuits to %I', router);
     execute format('grant select, insert, update, delete on held_leads to %I', router);
+    -- the routing rules: decisions are only added; reservations, claims and suppressions come and go
+    execute format('grant select, insert on routing_decisions to %I', router);
+    execute format('grant select, insert, update on cap_usage to %I', router);
+    execute format('grant select, insert, update, delete on cap_reservations, consumer_claims, buyer_suppressions to %I', router);
     execute format('grant select, insert on recipient_events, audit_log, event_checkpoints to %I', router);
     -- what retention dropped, which verifying the seal reads
     execute format('grant select on event_retention to %I', router);

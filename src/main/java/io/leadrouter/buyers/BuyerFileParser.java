@@ -210,6 +210,7 @@ public final class BuyerFileParser {
             responsePaths();
             reasons();
             money("price");
+            problems.addAll(new RoutingRulesReader().problems(document));
             routeIntegration();
             return problems;
         }
@@ -424,6 +425,7 @@ public final class BuyerFileParser {
                 d.get("price").decimalValue(),
                 d.get("exclusive").booleanValue(),
                 d.get("priority").intValue(),
+                new RoutingRulesReader().read(d),
                 retry(d.get("retry")),
                 response(d.get("response")),
                 alertOverrides(d.get("alerts")),

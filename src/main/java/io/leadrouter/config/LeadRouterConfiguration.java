@@ -74,7 +74,11 @@ import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.intake.LeadParser;
 import io.leadrouter.intake.LeadInserts;
 import io.leadrouter.intake.LeadStore;
+import io.leadrouter.routing.BuyerRules;
 import io.leadrouter.routing.HeldLeadRelease;
+import io.leadrouter.routing.OfferReservations;
+import io.leadrouter.routing.RoutingDecisions;
+import io.leadrouter.routing.ScheduledRelease;
 import io.leadrouter.routing.HeldLeads;
 import io.leadrouter.routing.InstancePresence;
 import io.leadrouter.routing.LeadHistory;
@@ -272,6 +276,11 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
         LeadCompletions completions = new LeadCompletions(context, dataSource);
         registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held));
+        OfferReservations reservations = new OfferReservations(dataSource, presence.instanceId(), clock);
+        registry.bind("offerReservations", reservations);
+        registry.bind("buyerRules", new BuyerRules(catalog, reservations, new RoutingDecisions(dataSource), held, clock));
+        registry.bind("scheduledRelease", new ScheduledRelease(catalog, new HeldLeadRelease(held, catalog, history, producer), clock,
+                settings.integer("leadrouter.rules.release-per-sweep")));
 
         DeadLetters deadLetters = new DeadLetters(dataSource, json);
         registry.bind("deadLetters", deadLetters);

@@ -10,6 +10,7 @@ import java.util.Map;
  * file produces a new Buyer that replaces the old one as a whole.
  *
  * @param route      for {@code integration: route}, the buyer's own YAML route file; null otherwise
+ * @param rules      which leads it takes, how many, and when
  * @param sourceFile the file it was read from, for messages
  */
 public record Buyer(
@@ -30,6 +31,7 @@ public record Buyer(
         BigDecimal price,
         boolean exclusive,
         int priority,
+        RoutingRules rules,
         RetryPolicy retry,
         ResponseRules response,
         AlertOverrides alerts,

@@ -74,7 +74,8 @@ class YamlRouteBuyerTest {
             router.finishLeadsAndDeleteBuyerFiles();
         } finally {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> buyers().path("buyers").isEmpty() && buyerRoutes().isEmpty());
+                    .until(() -> buyers().path("buyers").isEmpty() && buyerRoutes().isEmpty()
+                            && router.context().getRoutes().stream().noneMatch(r -> r.getRouteId().startsWith("rcp_PingPostCapped-")));
         }
     }
 
@@ -200,6 +201,26 @@ class YamlRouteBuyerTest {
         writeRouteFile(example("ping-post.camel.yaml"));
         await().atMost(5, SECONDS).until(() -> problem() == null);
         assertDelivers();
+    }
+
+    @Test
+    void capsApplyBeforeTheRouteIsCalled() throws IOException {
+        String capped = "rcp_PingPostCapped";
+        router.writeBuyer("capped.camel.yaml", example("ping-post.camel.yaml").replace(BUYER, capped));
+        router.installBuyer("capped.yaml", capped, changed(changed(quickRetries(example("ping-post.yaml")), "id: " + BUYER, "id: " + capped),
+                "file: ping-post.camel.yaml", "file: capped.camel.yaml") + "caps:\n  leads: {day: 1}\n");
+
+        String first = router.postLead(LEAD);
+        router.awaitCompleted(first);
+        String second = router.postLead(LEAD);
+        router.awaitCompleted(second);
+
+        assertTrue(ofType(router.events(first), "recipient.delivered").stream()
+                .anyMatch(e -> e.path("recipient").path("id").asText().equals(capped)), "the first lead is within the cap");
+        for (JsonNode event : router.events(second)) {
+            assertFalse(event.path("recipient").path("id").asText().equals(capped), "over the cap, the route is not called: " + event);
+        }
+        assertTrue(router.get("/leads/" + second).body().contains("cap_reached"), router.get("/leads/" + second).body());
     }
 
     @Test

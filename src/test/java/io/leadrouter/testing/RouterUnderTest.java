@@ -121,6 +121,7 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.circuit.cool-down-ms", "1000");
         properties.put("leadrouter.circuit.max-cool-down-ms", "4000");
         properties.put("leadrouter.circuit.sweep-ms", "200");
+        properties.put("leadrouter.rules.sweep-ms", "200");
         // fixtures write events dated months back (analytics, events API): kept, but in RetentionTest
         properties.put("leadrouter.retention.days", "3650");
         properties.put("leadrouter.retention.rollup-days", "3650");
