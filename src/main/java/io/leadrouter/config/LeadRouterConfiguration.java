@@ -26,6 +26,8 @@ import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFilePlaceholders;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
+import io.leadrouter.buyers.BuyerRouteFileInstaller;
+import io.leadrouter.buyers.BuyerRouteFileReader;
 import io.leadrouter.buyers.InitialBuyerScan;
 import io.leadrouter.retention.EventRetention;
 import io.leadrouter.retention.RetentionPolicy;
@@ -39,6 +41,7 @@ import io.leadrouter.delivery.AttemptStart;
 import io.leadrouter.delivery.OutcomeClassifier;
 import io.leadrouter.delivery.BuyerConnections;
 import io.leadrouter.delivery.BuyerRequestFactory;
+import io.leadrouter.delivery.BuyerRouteJson;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpClientWarmUp;
@@ -225,7 +228,9 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
                 new BuyerRouteInstaller(context, settings.integer("leadrouter.buyers.remove-grace-seconds"), LeadRoutingRoutes.NEXT_BUYER),
-                secrets, buyerAddresses, registry.lookupByNameAndType("auditLog", AuditLog.class));
+                secrets, buyerAddresses, registry.lookupByNameAndType("auditLog", AuditLog.class),
+                new BuyerRouteFileReader(context), new BuyerRouteFileInstaller(context, new BuyerRouteFileReader(context),
+                        settings.integer("leadrouter.buyers.remove-grace-seconds")));
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
@@ -285,6 +290,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         LeadFieldMask maskedFields = new LeadFieldMask(settings.list("leadrouter.events.masked-fields"));
         registry.bind("attemptEvents", new AttemptEvents(events, emitter, maskedFields));
         registry.bind("buyerRequests", new BuyerRequestFactory(secrets, clock));
+        registry.bind("buyerJson", new BuyerRouteJson()); // for buyers' own route files (integration: route)
         registry.bind("outcomeClassifier", new OutcomeClassifier(maskedFields));
 
         AnalyticsSettings analytics = new AnalyticsSettings(AnalyticsCalendar.of(settings.text("leadrouter.analytics.time-zone"),

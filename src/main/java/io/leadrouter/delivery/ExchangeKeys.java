@@ -17,6 +17,8 @@ public final class ExchangeKeys {
     public static final String CALL_STARTED_NANOS = "leadRouterCallStartedNanos";
     /** The camel-http endpoint URI of the current buyer. */
     public static final String HTTP_URI = "leadRouterHttpUri";
+    /** For a buyer with its own route file: the direct endpoint of that route (see {@link BuyerRouteInput}). */
+    public static final String BUYER_ROUTE = "leadRouterBuyerRoute";
     /** The {@link DeliveryOutcome} of the latest attempt. */
     public static final String OUTCOME = "leadRouterOutcome";
     /** The lead fields masked in the latest attempt's outcome (a List of dotted paths; see {@link LeadFieldMask}). */

@@ -51,7 +51,7 @@ class WavePlanTest {
     }
 
     private static Buyer buyer(String id, boolean exclusive) {
-        return new Buyer(id, id, "http", "standard", true, "test", null, Buyer.PayloadFormat.JSON, null, null,
+        return new Buyer(id, id, "http", "standard", true, "test", null, null, Buyer.PayloadFormat.JSON, null, null,
                 List.of(), null, List.of(), null, exclusive, 0, RoutingRules.NONE, null, null, Buyer.AlertOverrides.NONE, Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, null);
     }
 }

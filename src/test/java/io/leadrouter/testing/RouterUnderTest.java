@@ -422,6 +422,23 @@ public final class RouterUnderTest implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Between the tests of a class sharing one router: waits until every lead is finished, then deletes every
+     * file of the buyers folder (whether or not the leads finished).
+     */
+    public void finishLeadsAndDeleteBuyerFiles() throws IOException {
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> count("select count(*) from leads where completed_at is null") == 0);
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.list(buyersDir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
     /** Writes a buyer file and waits until its buyer is in force. */
     public void installBuyer(String fileName, String buyerId, String yaml) {
         writeBuyer(fileName, yaml);
