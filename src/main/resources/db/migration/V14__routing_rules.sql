@@ -56,11 +56,13 @@ create table consumer_claims (
 create index consumer_claims_lead on consumer_claims (recipient_id, lead_id);
 create index consumer_claims_unsold on consumer_claims (claimed_by) where sold_at is null;
 
--- A buyer's suppression list, as hashes only (the same as consumer_claims.identity).
+-- A buyer's suppression list, as hashes only (the same as consumer_claims.identity): added through the
+-- API (source 'api'), or the buyer's file in the suppressions folder (source 'file', kept equal to the file).
 create table buyer_suppressions (
     recipient_id text        not null,
     identity     bytea       not null,
     added_at     timestamptz not null default clock_timestamp(),
+    source       text        not null check (source in ('api', 'file')),
     primary key (recipient_id, identity)
 );
 

@@ -3,7 +3,7 @@ package io.leadrouter.api;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadrouter.buyers.BuyerCatalog;
-import io.leadrouter.routing.OfferReservations;
+import io.leadrouter.routing.SuppressionLists;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
 import io.leadrouter.security.Caller;
@@ -76,15 +76,15 @@ public final class SuppressionApiRoutes extends RouteBuilder {
             JsonResponses.error(exchange, 400, problem);
             return;
         }
-        OfferReservations reservations = lookup(OfferReservations.class, "offerReservations");
+        Map<String, List<String>> valuesByField = new java.util.HashMap<>();
         int received = 0;
-        int added = 0;
         for (Map.Entry<String, String> list : LISTS.entrySet()) {
             List<String> values = new ArrayList<>();
             json.path(list.getKey()).forEach(value -> values.add(value.asText()));
             received += values.size();
-            added += reservations.suppress(buyerId, list.getValue(), values);
+            valuesByField.put(list.getValue(), values);
         }
+        int added = lookup(SuppressionLists.class, "suppressionLists").add(buyerId, valuesByField);
         lookup(AuditLog.class, "auditLog").record(caller.keyId(), "buyer.suppressions_added", "buyer:" + buyerId,
                 Json.MAPPER.createObjectNode().put("received", received).put("added", added));
         JsonResponses.respond(exchange, 200, Json.MAPPER.createObjectNode().put("id", buyerId).put("received", received).put("added", added));

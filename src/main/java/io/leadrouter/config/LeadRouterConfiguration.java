@@ -79,6 +79,8 @@ import io.leadrouter.routing.HeldLeadRelease;
 import io.leadrouter.routing.OfferReservations;
 import io.leadrouter.routing.RoutingDecisions;
 import io.leadrouter.routing.ScheduledRelease;
+import io.leadrouter.routing.SuppressionFiles;
+import io.leadrouter.routing.SuppressionLists;
 import io.leadrouter.routing.HeldLeads;
 import io.leadrouter.routing.InstancePresence;
 import io.leadrouter.routing.LeadHistory;
@@ -278,6 +280,9 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held));
         OfferReservations reservations = new OfferReservations(dataSource, presence.instanceId(), clock);
         registry.bind("offerReservations", reservations);
+        SuppressionLists suppressions = new SuppressionLists(dataSource, reservations);
+        registry.bind("suppressionLists", suppressions);
+        registry.bind("suppressionFiles", new SuppressionFiles(suppressions));
         registry.bind("buyerRules", new BuyerRules(catalog, reservations, new RoutingDecisions(dataSource), held, clock));
         registry.bind("scheduledRelease", new ScheduledRelease(catalog, new HeldLeadRelease(held, catalog, history, producer), clock,
                 settings.integer("leadrouter.rules.release-per-sweep")));

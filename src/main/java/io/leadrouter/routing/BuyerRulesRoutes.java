@@ -5,6 +5,7 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The routing rules' sweep, every leadrouter.rules.sweep-ms: offers the leads held for buyers' hours to
  * the buyers that are open now, and settles what gone instances reserved ({@link OfferReservations#sweep()}).
+ * And the buyers' suppression files, read again whenever one changes ({@link SuppressionFiles}).
  */
 public final class BuyerRulesRoutes extends RouteBuilder {
 
@@ -14,5 +15,12 @@ public final class BuyerRulesRoutes extends RouteBuilder {
                 .routeId("buyer-rules-sweep")
                 .bean("offerReservations", "sweep").id("settle-abandoned-reservations")
                 .bean("scheduledRelease", "releaseOpenBuyers").id("release-leads-held-for-hours");
+
+        // noop: the operator's files stay as they are; a file is read again when its size or time changes
+        from("file:{{leadrouter.suppressions.dir}}?noop=true&include=rcp_[A-Za-z0-9]{4,32}\\.txt"
+                + "&idempotentKey=${file:name}-${file:size}-${file:modified}&readLock=changed&readLockCheckInterval=250"
+                + "&delay={{leadrouter.suppressions.scan-interval-ms}}&charset=UTF-8")
+                .routeId("suppression-files")
+                .bean("suppressionFiles", "load").id("load-suppression-file");
     }
 }

@@ -95,25 +95,11 @@ public final class OfferReservations {
         });
     }
 
-    /** Adds values (e-mail addresses or phone numbers, by field) to a buyer's suppression list, as hashes; answers how many were new. */
-    public int suppress(String buyerId, String field, List<String> values) throws SQLException {
-        int added = 0;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement(
-                        "insert into buyer_suppressions (recipient_id, identity) values (?, ?) on conflict do nothing")) {
-            for (String value : values) {
-                insert.setString(1, buyerId);
-                insert.setBytes(2, ConsumerIdentities.of(field, value));
-                insert.addBatch();
-            }
-            for (int inserted : insert.executeBatch()) {
-                added += Math.max(inserted, 0);
-            }
-        }
+    /** A buyer now has a suppression list: its offers check it from now on (other instances learn at their sweep). */
+    void noteSuppressions(String buyerId) {
         Set<String> now = new HashSet<>(suppressing);
         now.add(buyerId);
         suppressing = Set.copyOf(now);
-        return added;
     }
 
     /**

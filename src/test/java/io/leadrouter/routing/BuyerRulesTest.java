@@ -148,6 +148,34 @@ class BuyerRulesTest {
     }
 
     @Test
+    void aSuppressionFileIsTheBuyersListAndIsReadAgainWhenItChanges() throws Exception {
+        try (StubBuyer buyer = StubBuyer.answering(Reply.json(200, BuyerFiles.ACCEPTED))) {
+            install("rcp_rulesSuppressFile", buyer, "");
+            java.nio.file.Path folder = java.nio.file.Files.createDirectories(router.buyersDir().resolve("suppressions"));
+            java.nio.file.Path file = folder.resolve("rcp_rulesSuppressFile.txt");
+            java.nio.file.Files.writeString(file, "# do not call\nHal@Example.com\n(555) 888-0001\nnot a consumer\n");
+            String suppressed = "select count(*) from buyer_suppressions where recipient_id = 'rcp_rulesSuppressFile' and source = 'file'";
+            Awaitility.await("the file read").atMost(Duration.ofSeconds(10)).until(() -> router.count(suppressed) == 2);
+            assertEquals(1, router.count("select count(*) from buyer_suppressions where identity = sha256('email:hal@example.com'::bytea)"));
+
+            String byEmail = router.postLead(lead("hal@example.com", "5550000001", "ca"));
+            String byPhone = router.postLead(lead("ivy@example.com", "555 888 0001", "ca"));
+            router.awaitCompleted(byEmail);
+            router.awaitCompleted(byPhone);
+            assertEquals(0, buyer.requestCount());
+
+            // the e-mail line goes: the list follows the file, and that consumer is offered again
+            java.nio.file.Files.writeString(file, "(555) 888-0001\n");
+            Awaitility.await("the changed file read").atMost(Duration.ofSeconds(10)).until(() -> router.count(suppressed) == 1);
+            String again = router.postLead(lead("hal@example.com", "5550000001", "ca"));
+            router.awaitCompleted(again);
+            assertEquals(1, buyer.requestCount());
+            assertEquals("suppressed", buyerInDetails(byEmail, "rcp_rulesSuppressFile").path("rule").path("decision").asText());
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void ofTwentyEqualLeadsAtOnceOnlyOneIsSold() throws Exception {
         try (StubBuyer buyer = StubBuyer.answering(Reply.after(Duration.ofMillis(100), Reply.json(200, BuyerFiles.ACCEPTED)))) {
             install("rcp_rulesDedupe", buyer, """

@@ -107,6 +107,8 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.buyers.allowed-networks", "127.0.0.0/8");
         properties.put("leadrouter.api.admin-key-file", adminKeyFile.toString());
         properties.put("leadrouter.buyers.scan-interval-ms", "200");
+        properties.put("leadrouter.suppressions.dir", buyersDir.resolve("suppressions").toString());
+        properties.put("leadrouter.suppressions.scan-interval-ms", "200");
         properties.put("leadrouter.buyers.remove-grace-seconds", "2");
         properties.put("leadrouter.events.kafka-topic", eventsTopic);
         properties.put("leadrouter.intake.kafka-topic", leadsTopic);
