@@ -92,7 +92,7 @@ public final class BuyerFileWatcher {
                 removeBuyer(previousId, file);
             }
             routes.install(buyer, previous);
-            catalog.put(buyer);
+            catalog.put(buyer, hash);
             files.put(file, new FileState(hash, buyer.id(), null));
             changes.changed(file, hash, previous, buyer);
             LOG.info("Buyer {} ({}) {} from {}", buyer.id(), buyer.name(), previous == null ? "added" : "updated", name(file));

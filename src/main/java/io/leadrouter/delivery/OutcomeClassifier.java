@@ -4,6 +4,8 @@ import io.leadrouter.model.Buyer;
 import io.leadrouter.model.DeliveryAttempt;
 import io.leadrouter.model.DeliveryOutcome;
 import io.leadrouter.model.FailureReason;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -31,7 +33,12 @@ public final class OutcomeClassifier {
         Message response = exchange.getMessage();
         int status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String body = masked(exchange, response.getBody(String.class));
-        BuyerVerdict verdict = interpreter.interpret(buyer.response(), status, body);
+        Duration retryAfter = status == 429 || status == 503
+                ? RetryAfter.parse(response.getHeader("Retry-After", String.class), Instant.now()).orElse(null) : null;
+        BuyerVerdict verdict = interpreter.interpret(buyer.response(), status, body, retryAfter);
+        if (retryAfter != null) {
+            exchange.setProperty(ExchangeKeys.RETRY_AFTER, retryAfter); // for the next attempt's delay (RetryDelay)
+        }
         exchange.setProperty(ExchangeKeys.OUTCOME, new DeliveryOutcome(verdict.accepted(), status, verdict.bodyForEvent(),
                 verdict.buyerLeadId(), verdict.payout(), verdict.failureReason(), verdict.details(), durationMs(exchange)));
     }

@@ -33,6 +33,7 @@ public record Buyer(
         AlertOverrides alerts,
         CircuitBreaker circuitBreaker,
         Feedback feedback,
+        RateLimit rateLimit,
         Path sourceFile) {
 
     /** Where and how the buyer's system is called. Timeouts are always explicit (camel-http's own default is 180 s). */
@@ -156,5 +157,17 @@ public record Buyer(
      */
     public record Feedback(int returnWindowDays, List<String> returnReasons, Double maxReturnRate) {
         public static final Feedback DEFAULT = new Feedback(7, List.of(), null);
+    }
+
+    /**
+     * How many calls the buyer takes (file section {@code rate_limit}): at most {@code perSecond} calls
+     * start in any one second, counted across every router instance; null {@code perSecond} is no limit.
+     */
+    public record RateLimit(Integer perSecond) {
+        public static final RateLimit NONE = new RateLimit(null);
+
+        public boolean limited() {
+            return perSecond != null;
+        }
     }
 }

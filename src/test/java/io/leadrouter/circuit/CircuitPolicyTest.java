@@ -42,6 +42,6 @@ class CircuitPolicyTest {
 
     private static Buyer buyer(Integer failuresToOpen) {
         return new Buyer("rcp_policy", "Policy", "http", "standard", true, "test", null, Buyer.PayloadFormat.JSON, null, null,
-                List.of(), null, List.of(), null, false, 0, null, null, Buyer.AlertOverrides.NONE, new Buyer.CircuitBreaker(failuresToOpen), Buyer.Feedback.DEFAULT, null);
+                List.of(), null, List.of(), null, false, 0, null, null, Buyer.AlertOverrides.NONE, new Buyer.CircuitBreaker(failuresToOpen), Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
     }
 }
