@@ -12,8 +12,8 @@ import org.apache.camel.builder.RouteBuilder;
  * allowance of calls under way makes the lead wait (BuyerOnProbationException), and so does a buyer whose
  * rate_limit.per_second is used up (CallRateLimit). Otherwise: number the attempt,
  * record it, build the buyer's request, post it, classify what came back (or why nothing did),
- * record the outcome, tell the circuit (and GoneBuyers of a 410), and hand a technical failure, with its delay (RetryDelay), to the calling buyer route's
- * redelivery. Neither route has an error handler of its own: Camel redelivers at the step that
+ * record the outcome, tell the circuit (and GoneBuyers of a 410), and hand a technical failure, with
+ * its delay (RetryDelay), to the calling buyer route's redelivery. Neither route has an error handler of its own: Camel redelivers at the step that
  * failed, which is the buyer route's call of this route, so a redelivery asks the circuit again
  * and runs the whole attempt again.
  */
@@ -32,7 +32,8 @@ public final class DeliveryAttemptRoute extends RouteBuilder {
                 .removeHeader(Exchange.REDELIVERY_DELAY).id("forget-retry-delay")
                 .choice().id("call-or-skip")
                     .when(method("goneBuyers", "leadsBuyerIsGone"))
-                        .log(LoggingLevel.DEBUG, "buyer gone: the lead goes on without a call").id("skip-gone-buyer")
+                        .log(LoggingLevel.INFO, "Lead ${exchangeProperty." + ExchangeKeys.LEAD + ".leadId} not sent to buyer ${exchangeProperty."
+                                + ExchangeKeys.BUYER_ID + "}: it answered 410 Gone; the lead goes on to its next buyer").id("skip-gone-buyer")
                     .otherwise()
                         .to(GATES).id("attempt-through-gates")
                 .end();

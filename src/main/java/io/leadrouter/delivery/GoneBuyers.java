@@ -3,7 +3,6 @@ package io.leadrouter.delivery;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.model.DeliveryAttempt;
 import io.leadrouter.model.DeliveryOutcome;
-import io.leadrouter.model.Lead;
 import io.leadrouter.support.DatabaseOutage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,13 +59,7 @@ public final class GoneBuyers extends ServiceSupport {
 
     /** Step {@code skip-gone-buyer}'s condition: the lead's buyer is gone, the lead goes on to the next one without a call. */
     public boolean leadsBuyerIsGone(Exchange exchange) {
-        String buyerId = exchange.getProperty(ExchangeKeys.BUYER_ID, String.class);
-        boolean isGone = isGone(buyerId);
-        if (isGone) {
-            LOG.info("Lead {} not sent to buyer {}: it answered 410 Gone; the lead goes on to its next buyer",
-                    exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId(), buyerId);
-        }
-        return isGone;
+        return isGone(exchange.getProperty(ExchangeKeys.BUYER_ID, String.class));
     }
 
     /** Step {@code tell-gone-buyers}, after each outcome is recorded: a 410 disables the buyer until its file changes. */
