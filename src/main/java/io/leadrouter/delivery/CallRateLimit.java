@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * The buyer has N slots; a call takes the slot used longest ago, provided that was more than a second
  * (plus a margin) ago, in one statement ({@code for update skip locked}: two instances never take one
  * slot). Every call counts, retries included. A call that finds no free slot throws
- * {@link CallRateLimitedException} with the time until the first slot frees: the lead waits in its buyer
- * route's redelivery for that long (no thread held, no attempt used) and asks again.
+ * {@link CallRateLimitedException} with the time to wait: until the first slot frees, or, behind other
+ * waiting calls of this instance, its turn among them (N a second). The lead waits in its buyer route's
+ * redelivery for that long (no thread held, no attempt used) and asks again.
  *
  * <p>The slot is stamped again right before the request goes out ({@link #sent}), so that the time
  * spent recording the attempt does not shorten the spacing the buyer sees; the margin covers what
@@ -38,6 +41,8 @@ public final class CallRateLimit {
     private final Duration margin;
     /** The limit whose slots this instance made sure of, per buyer. */
     private final Map<String, Integer> slotsMade = new ConcurrentHashMap<>();
+    /** Per buyer, the latest time (System.nanoTime) a waiting call of this instance was told to ask again. */
+    private final Map<String, AtomicLong> wakeUps = new ConcurrentHashMap<>();
 
     public CallRateLimit(DataSource dataSource, BuyerCatalog catalog, Duration margin) {
         this.dataSource = dataSource;
@@ -79,7 +84,9 @@ public final class CallRateLimit {
                     }
                 }
             }
-            long waitMs = untilFirstFree(connection, buyerId, perSecond, spacingMs);
+            // twice a slot's share: another instance's calls take some of the slots, and a slot freed between
+            // two wake-ups stays unused until the next
+            long waitMs = queued(buyerId, untilFirstFree(connection, buyerId, perSecond, spacingMs), spacingMs / (2L * perSecond));
             // read by Camel's redelivery in place of the buyer's backoff (see RetryDelay)
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, waitMs);
             throw new CallRateLimitedException(buyerId, perSecond, waitMs);
@@ -103,6 +110,21 @@ public final class CallRateLimit {
             // the attempt is recorded and goes out: the slot keeps the time it was taken
             LOG.debug("Rate-limit slot of buyer {} not stamped: {}", buyerId, e.getMessage());
         }
+    }
+
+    /**
+     * Waiting calls are spread out, {@code apartMs} apart, rather than all told to ask
+     * again when the first slot frees: with a backlog of thousands of leads, every one of them would
+     * otherwise query the database every second, for N of them to get through. So an instance asks at
+     * most twice N times a second for a buyer, however many leads wait.
+     */
+    private long queued(String buyerId, long untilFirstFreeMs, long apartMs) {
+        long now = System.nanoTime();
+        long firstFree = now + TimeUnit.MILLISECONDS.toNanos(untilFirstFreeMs);
+        long apart = TimeUnit.MILLISECONDS.toNanos(apartMs);
+        long wakeUp = wakeUps.computeIfAbsent(buyerId, id -> new AtomicLong(now))
+                .accumulateAndGet(firstFree, (last, earliest) -> Math.max(earliest, last + apart));
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeUp - now));
     }
 
     /** Makes the buyer's N slots (once per limit and instance), and drops those beyond a lowered limit. */
