@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * routing the leads posted to it. A buyer limited to 5 calls a second never receives more than 5 in any
  * one second of its own clock, and every lead is still delivered with one attempt (a wait for a free
  * second uses none); a buyer that answered 410 Gone to one router is not called by the other either,
- * and a changed file re-enables it on both.
+ * nor by it after a restart, and a changed file re-enables it on both.
  */
 class BuyerSignalsAcrossInstancesTest {
 
@@ -87,7 +87,7 @@ class BuyerSignalsAcrossInstancesTest {
     }
 
     @Test
-    void aBuyerGoneForOneRouterIsGoneForTheOtherUntilItsFileChanges() {
+    void aBuyerGoneForOneRouterIsGoneForTheOtherAndAfterARestartUntilItsFileChanges() throws Exception {
         String goneId = "rcp_GoneForBoth";
         StubBuyer gone = stub(Reply.json(410, ""));
         String file = BuyerFiles.neverOpening(BuyerFiles.jsonBuyer(goneId, gone.url("/leads")));
@@ -98,6 +98,13 @@ class BuyerSignalsAcrossInstancesTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> isGone(second, goneId));
         second.awaitCompleted(second.postLead(SAMPLE_LEAD));
         assertEquals(1, gone.requestCount(), "the other router does not call it either");
+
+        second.close();
+        second = RouterUnderTest.builder().sameStorageAs(first).start();
+        second.awaitBuyer(goneId);
+        assertTrue(isGone(second, goneId), "gone from its start, before it ever read the table on its own schedule");
+        second.awaitCompleted(second.postLead(SAMPLE_LEAD));
+        assertEquals(1, gone.requestCount(), "nor does it after a restart");
 
         gone.answerFromNowOn(Reply.json(200, ACCEPTED));
         first.writeBuyer(goneId + ".yaml", file.replace("tier: premium", "tier: standard"));
