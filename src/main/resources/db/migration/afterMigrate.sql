@@ -16,6 +16,10 @@ begin
     execute format('grant usage on schema public to %I', router);
     execute format('grant select, insert, update on leads, dead_letters, api_keys, alerts, buyer_circuits to %I', router);
     execute format('grant select, insert, update, delete on held_leads to %I', router);
+    -- the routing rules: decisions are only added; reservations, claims and suppressions come and go
+    execute format('grant select, insert on routing_decisions to %I', router);
+    execute format('grant select, insert, update on cap_usage to %I', router);
+    execute format('grant select, insert, update, delete on cap_reservations, consumer_claims, buyer_suppressions to %I', router);
     -- the buyers' own signals: rate-limit slots, and buyers gone until their file changes (V15)
     execute format('grant select, insert, update, delete on buyer_call_slots, buyer_gone to %I', router);
     execute format('grant select, insert on recipient_events, audit_log, event_checkpoints to %I', router);

@@ -26,6 +26,7 @@ import io.leadrouter.support.Causes;
 import io.leadrouter.support.Json;
 import io.leadrouter.model.Money;
 import java.io.CharConversionException;
+import java.math.BigDecimal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -209,7 +210,24 @@ public final class BuyerFileParser {
             responsePaths();
             reasons();
             money("price");
+            problems.addAll(new RoutingRulesReader().problems(document));
+            routeIntegration();
             return problems;
+        }
+
+        /** {@code integration: route} and the {@code route} section go together. */
+        private void routeIntegration() {
+            boolean byRoute = Buyer.ROUTE_INTEGRATION.equalsIgnoreCase(document.path("integration").asText());
+            if (byRoute && !has(document, "route")) {
+                problems.add("route: is required with integration: route (route.file names the buyer's route file)");
+            }
+            if (!byRoute && has(document, "route")) {
+                problems.add("route: only allowed with integration: route");
+            }
+            JsonNode floor = document.path("route").path("floor");
+            if (floor.isNumber() && floor.decimalValue().signum() >= 0) {
+                Money.problem(floor.decimalValue()).ifPresent(problem -> problems.add("route.floor: " + problem));
+            }
         }
 
         /** An amount of money within {@link Money}'s bounds, checked before anything computes with it. */
@@ -396,6 +414,7 @@ public final class BuyerFileParser {
                 text(d, "tier"),
                 d.get("enabled").booleanValue(),
                 text(d, "integration"),
+                routeIntegration(d, file),
                 endpoint(d.get("endpoint")),
                 enumValue(PayloadFormat.class, text(d, "format")),
                 text(d, "xml_root"),
@@ -406,6 +425,7 @@ public final class BuyerFileParser {
                 d.get("price").decimalValue(),
                 d.get("exclusive").booleanValue(),
                 d.get("priority").intValue(),
+                new RoutingRulesReader().read(d),
                 retry(d.get("retry")),
                 response(d.get("response")),
                 alertOverrides(d.get("alerts")),
@@ -413,6 +433,17 @@ public final class BuyerFileParser {
                 feedback(d.get("feedback")),
                 new Buyer.RateLimit(integer(d.path("rate_limit"), "per_second")),
                 file);
+    }
+
+    /** The route file is resolved beside the buyer file; its floor defaults to the price. */
+    private static Buyer.RouteIntegration routeIntegration(JsonNode d, Path file) {
+        JsonNode route = d.get("route");
+        if (isAbsent(route)) {
+            return null;
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        BigDecimal floor = route.hasNonNull("floor") ? route.get("floor").decimalValue() : d.get("price").decimalValue();
+        return new Buyer.RouteIntegration(folder.resolve(text(route, "file")), floor);
     }
 
     private static Endpoint endpoint(JsonNode e) {

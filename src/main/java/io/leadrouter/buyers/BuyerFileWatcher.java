@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +40,10 @@ public final class BuyerFileWatcher {
     private final BuyerRouteInstaller routes;
     private final SecretResolver secrets;
     private final Map<Path, FileState> files = new HashMap<>();
+    /** The route file each buyer file with integration: route names: its content is part of the buyer file's hash. */
+    private final Map<Path, Path> routeFiles = new HashMap<>();
+    private final BuyerRouteFileReader routeFileReader;
+    private final BuyerRouteFileInstaller routeFileRoutes;
 
     private final AddressPolicy addresses;
     private final BuyerFileChanges changes;
@@ -49,6 +54,15 @@ public final class BuyerFileWatcher {
      */
     public BuyerFileWatcher(Path directory, BuyerFileParser parser, BuyerCatalog catalog, BuyerRouteInstaller routes,
             SecretResolver secrets, AddressPolicy addresses, BuyerFileChanges changes) {
+        this(directory, parser, catalog, routes, secrets, addresses, changes, null, null);
+    }
+
+    /** @param routeFileReader and {@code routeFileRoutes}: for buyers whose own route file calls them ({@code integration: route}) */
+    public BuyerFileWatcher(Path directory, BuyerFileParser parser, BuyerCatalog catalog, BuyerRouteInstaller routes,
+            SecretResolver secrets, AddressPolicy addresses, BuyerFileChanges changes, BuyerRouteFileReader routeFileReader,
+            BuyerRouteFileInstaller routeFileRoutes) {
+        this.routeFileReader = routeFileReader;
+        this.routeFileRoutes = routeFileRoutes;
         this.directory = directory;
         this.parser = parser;
         this.catalog = catalog;
@@ -62,6 +76,7 @@ public final class BuyerFileWatcher {
         Map<Path, String> present = listFiles();
         for (Path gone : files.keySet().stream().filter(p -> !present.containsKey(p)).toList()) {
             FileState state = files.remove(gone);
+            routeFiles.remove(gone);
             if (state.buyerId() != null) {
                 removeBuyer(state.buyerId(), gone);
             }
@@ -69,7 +84,7 @@ public final class BuyerFileWatcher {
         // in name order, so that when two files declare one id, the first by name wins, every time
         for (Map.Entry<Path, String> file : new java.util.TreeMap<>(present).entrySet()) {
             FileState known = files.get(file.getKey());
-            if (known == null || !known.hash().equals(file.getValue())) {
+            if (known == null || !known.hash().equals(effectiveHash(file.getKey(), file.getValue(), null))) {
                 load(file.getKey(), file.getValue(), known);
             }
         }
@@ -80,19 +95,49 @@ public final class BuyerFileWatcher {
         return new LinkedHashMap<>(files);
     }
 
-    private void load(Path file, String hash, FileState known) {
+    /**
+     * The buyer file's hash, and for a buyer with its own route file, that file's too: a changed route file
+     * loads the buyer again.
+     *
+     * @param routeFileHash the route file's hash as loaded, or null to read it now
+     */
+    private String effectiveHash(Path file, String ownHash, String routeFileHash) {
+        Path routeFile = routeFiles.get(file);
+        if (routeFile == null) {
+            return ownHash;
+        }
+        String routeHash = routeFileHash != null ? routeFileHash : BuyerRouteFileReader.hashOf(routeFile);
+        return sha256((ownHash + ":" + routeHash).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void load(Path file, String ownHash, FileState known) {
         String previousId = known == null ? null : known.buyerId();
+        String hash = effectiveHash(file, ownHash, null);
         try {
             Buyer buyer = parser.parse(file);
+            noteRouteFile(file, buyer);
+            hash = effectiveHash(file, ownHash, null);
             checkUnique(buyer, file);
             checkSecrets(buyer, file);
             checkAddress(buyer, file);
+            BuyerRoutes ownRoutes = readRouteFile(buyer);
+            if (ownRoutes != null) {
+                hash = effectiveHash(file, ownHash, ownRoutes.hash());
+            }
             Buyer previous = catalog.find(buyer.id()).orElse(null);
             if (previousId != null && !previousId.equals(buyer.id())) {
                 removeBuyer(previousId, file);
             }
+            // a removal of this id still under way ends first: it takes the buyer's route file routes down too
+            routes.awaitRemoval(buyer.id());
+            if (ownRoutes != null) {
+                routeFileRoutes.install(ownRoutes);
+            }
             routes.install(buyer, previous);
             catalog.put(buyer, hash);
+            if (ownRoutes == null && routeFileRoutes != null) {
+                routeFileRoutes.remove(buyer.id()); // the buyer is called over plain HTTP from now on
+            }
             files.put(file, new FileState(hash, buyer.id(), null));
             changes.changed(file, hash, previous, buyer);
             LOG.info("Buyer {} ({}) {} from {}", buyer.id(), buyer.name(), previous == null ? "added" : "updated", name(file));
@@ -104,6 +149,24 @@ public final class BuyerFileWatcher {
             files.put(file, new FileState(hash, previousId, name(file) + ": " + e.getMessage()));
             LOG.error("Buyer file {} could not be applied: {}", name(file), e.getMessage(), e);
         }
+    }
+
+    private void noteRouteFile(Path file, Buyer buyer) {
+        if (buyer.route() == null) {
+            routeFiles.remove(file);
+        } else {
+            routeFiles.put(file, buyer.route().file());
+        }
+    }
+
+    private BuyerRoutes readRouteFile(Buyer buyer) throws BuyerFileException {
+        if (buyer.route() == null) {
+            return null;
+        }
+        if (routeFileReader == null) {
+            throw new BuyerFileException(buyer.sourceFile(), List.of("integration: route is not available here"));
+        }
+        return routeFileReader.read(buyer);
     }
 
     private void checkUnique(Buyer buyer, Path file) throws BuyerFileException {
@@ -168,7 +231,8 @@ public final class BuyerFileWatcher {
         try {
             Buyer removed = catalog.find(buyerId).orElse(null);
             catalog.remove(buyerId);
-            routes.remove(buyerId);
+            // the buyer's own route file routes go once its delivery route is down: nothing calls them then
+            routes.remove(buyerId, routeFileRoutes == null ? () -> { } : () -> routeFileRoutes.remove(buyerId));
             if (removed != null) {
                 changes.changed(file, null, removed, null);
             }
@@ -199,7 +263,9 @@ public final class BuyerFileWatcher {
 
     private static boolean isBuyerFile(Path file) {
         String name = file.getFileName().toString();
-        return Files.isRegularFile(file) && !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+        // a buyer's route file (name.camel.yaml) is read with the buyer file that names it
+        return Files.isRegularFile(file) && !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"))
+                && !name.endsWith(".camel.yaml");
     }
 
     private static String name(Path file) {

@@ -93,13 +93,20 @@ public final class BuyerRouteInstaller {
      * to finish), so that other buyer files are applied meanwhile.
      */
     public synchronized void remove(String buyerId) {
+        remove(buyerId, () -> { });
+    }
+
+    /** Like {@link #remove(String)}, and then runs {@code afterwards} (on the same background thread). */
+    public synchronized void remove(String buyerId, Runnable afterwards) {
         pendingRemovals.put(buyerId, teardown.submit(() -> {
             stopAndRemove(buyerId);
+            afterwards.run();
             return null;
         }));
     }
 
-    private void awaitRemoval(String buyerId) throws Exception {
+    /** Waits for a removal of the buyer still under way, if any. */
+    void awaitRemoval(String buyerId) throws Exception {
         Future<?> removal;
         synchronized (this) {
             removal = pendingRemovals.remove(buyerId);

@@ -26,6 +26,8 @@ import io.leadrouter.buyers.BuyerFileParser;
 import io.leadrouter.buyers.BuyerFilePlaceholders;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.buyers.BuyerRouteInstaller;
+import io.leadrouter.buyers.BuyerRouteFileInstaller;
+import io.leadrouter.buyers.BuyerRouteFileReader;
 import io.leadrouter.buyers.InitialBuyerScan;
 import io.leadrouter.retention.EventRetention;
 import io.leadrouter.retention.RetentionPolicy;
@@ -42,6 +44,7 @@ import io.leadrouter.delivery.RetryDelay;
 import io.leadrouter.delivery.OutcomeClassifier;
 import io.leadrouter.delivery.BuyerConnections;
 import io.leadrouter.delivery.BuyerRequestFactory;
+import io.leadrouter.delivery.BuyerRouteJson;
 import io.leadrouter.routing.DeadLetterReplay;
 import io.leadrouter.delivery.DeadLetters;
 import io.leadrouter.delivery.HttpClientWarmUp;
@@ -74,7 +77,11 @@ import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.intake.LeadParser;
 import io.leadrouter.intake.LeadInserts;
 import io.leadrouter.intake.LeadStore;
+import io.leadrouter.routing.BuyerRules;
 import io.leadrouter.routing.HeldLeadRelease;
+import io.leadrouter.routing.OfferReservations;
+import io.leadrouter.routing.RoutingDecisions;
+import io.leadrouter.routing.ScheduledRelease;
 import io.leadrouter.routing.HeldLeads;
 import io.leadrouter.routing.InstancePresence;
 import io.leadrouter.routing.LeadHistory;
@@ -225,7 +232,9 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         BuyerFileWatcher watcher = new BuyerFileWatcher(
                 Path.of(settings.text("leadrouter.buyers.dir")), new BuyerFileParser(BuyerFilePlaceholders.of(context)), catalog,
                 new BuyerRouteInstaller(context, settings.integer("leadrouter.buyers.remove-grace-seconds"), LeadRoutingRoutes.NEXT_BUYER),
-                secrets, buyerAddresses, registry.lookupByNameAndType("auditLog", AuditLog.class));
+                secrets, buyerAddresses, registry.lookupByNameAndType("auditLog", AuditLog.class),
+                new BuyerRouteFileReader(context), new BuyerRouteFileInstaller(context, new BuyerRouteFileReader(context),
+                        settings.integer("leadrouter.buyers.remove-grace-seconds")));
         registry.bind("buyerFileWatcher", watcher);
         context.addStartupListener(new InitialBuyerScan(watcher, LeadRoutingRoutes.ROUTE_ID));
 
@@ -274,6 +283,11 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
         LeadCompletions completions = new LeadCompletions(context, dataSource);
         registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held, gone));
+        OfferReservations reservations = new OfferReservations(dataSource, presence.instanceId(), clock);
+        registry.bind("offerReservations", reservations);
+        registry.bind("buyerRules", new BuyerRules(catalog, reservations, new RoutingDecisions(dataSource), held, clock));
+        registry.bind("scheduledRelease", new ScheduledRelease(catalog, new HeldLeadRelease(held, catalog, history, producer), clock,
+                settings.integer("leadrouter.rules.release-per-sweep")));
 
         DeadLetters deadLetters = new DeadLetters(dataSource, json);
         registry.bind("deadLetters", deadLetters);
@@ -283,6 +297,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         LeadFieldMask maskedFields = new LeadFieldMask(settings.list("leadrouter.events.masked-fields"));
         registry.bind("attemptEvents", new AttemptEvents(events, emitter, maskedFields));
         registry.bind("buyerRequests", new BuyerRequestFactory(secrets, clock));
+        registry.bind("buyerJson", new BuyerRouteJson()); // for buyers' own route files (integration: route)
         registry.bind("outcomeClassifier", new OutcomeClassifier(maskedFields));
         registry.bind("retryDelay", new RetryDelay(Duration.ofMillis(settings.integer("leadrouter.delivery.max-retry-after-ms"))));
         registry.bind("callRateLimit", new CallRateLimit(dataSource, catalog,

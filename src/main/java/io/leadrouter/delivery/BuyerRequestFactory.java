@@ -18,6 +18,7 @@ public final class BuyerRequestFactory {
 
     private final LeadMapper mapper = new LeadMapper();
     private final PayloadWriter writer = new PayloadWriter();
+    private final BuyerRouteInput routeInput = new BuyerRouteInput();
     private final SecretResolver secrets;
     private final Clock clock;
 
@@ -27,7 +28,8 @@ public final class BuyerRequestFactory {
     }
 
     /**
-     * Step {@code build-request}: puts the buyer's request on the message, for camel-http to send.
+     * Step {@code build-request}: puts the buyer's request on the message, for camel-http to send, or for
+     * the buyer's own route with what else it is given ({@link BuyerRouteInput}).
      *
      * @throws RequestNotBuiltException when the lead does not fit the buyer's mapping or a secret is missing
      */
@@ -37,6 +39,9 @@ public final class BuyerRequestFactory {
         BuyerRequest request;
         try {
             request = create(attempt);
+            if (attempt.buyer().route() != null) {
+                routeInput.prepare(exchange, attempt);
+            }
         } catch (RuntimeException e) {
             throw new RequestNotBuiltException(e);
         }

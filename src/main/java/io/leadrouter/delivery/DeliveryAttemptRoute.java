@@ -11,10 +11,11 @@ import org.apache.camel.builder.RouteBuilder;
  * (io.leadrouter.routing.HeldLeads) and the buyer is not called; a buyer on probation with its
  * allowance of calls under way makes the lead wait (BuyerOnProbationException), and so does a buyer whose
  * rate_limit.per_second is used up (CallRateLimit). Otherwise: number the attempt,
- * record it, build the buyer's request, post it, classify what came back (or why nothing did),
+ * record it, build the buyer's request, post it (or, for a buyer with {@code integration: route}, run its
+ * own route, {@link BuyerRouteInput}), classify what came back (or why nothing did),
  * record the outcome, tell the circuit (and GoneBuyers of a 410), and hand a technical failure, with
- * its delay (RetryDelay), to the calling buyer route's redelivery. Neither route has an error handler of its own: Camel redelivers at the step that
- * failed, which is the buyer route's call of this route, so a redelivery asks the circuit again
+ * its delay (RetryDelay), to the calling buyer route's redelivery. Neither route has an error handler
+ * of its own: Camel redelivers at the step that failed, which is the buyer route's call of this route, so a redelivery asks the circuit again
  * and runs the whole attempt again.
  */
 public final class DeliveryAttemptRoute extends RouteBuilder {
@@ -66,13 +67,21 @@ public final class DeliveryAttemptRoute extends RouteBuilder {
                 .doTry()
                     .bean("buyerRequests", "build").id("build-request")
                     .bean("callRateLimit", "sent").id("stamp-rate-limit")
-                    .toD("${exchangeProperty." + ExchangeKeys.HTTP_URI + "}").id("post-to-buyer")
+                    .choice().id("post-or-run-buyer-route")
+                        // integration: route — the buyer's own YAML route sends the request its way and leaves the answer
+                        .when(exchangeProperty(ExchangeKeys.BUYER_ROUTE).isNotNull())
+                            .toD("${exchangeProperty." + ExchangeKeys.BUYER_ROUTE + "}").id("run-buyer-route")
+                        .otherwise()
+                            .toD("${exchangeProperty." + ExchangeKeys.HTTP_URI + "}").id("post-to-buyer")
+                    .end()
+                .endDoTry()
                 .doCatch(Exception.class)
                     .bean("outcomeClassifier", "classifyFailure").id("classify-failure")
                 .end()
                 .filter(exchangeProperty(ExchangeKeys.OUTCOME).isNull())
                     .bean("outcomeClassifier", "classifyAnswer").id("classify-answer")
                 .end()
+                .process(BuyerRouteInput::forget).id("forget-route-input")
                 .bean("attemptEvents", "concluded").id("record-outcome")
                 .bean("buyerCircuits", "observe").id("tell-circuit")
                 .bean("goneBuyers", "observe").id("tell-gone-buyers")

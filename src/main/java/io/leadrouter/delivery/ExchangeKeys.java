@@ -17,6 +17,8 @@ public final class ExchangeKeys {
     public static final String CALL_STARTED_NANOS = "leadRouterCallStartedNanos";
     /** The camel-http endpoint URI of the current buyer. */
     public static final String HTTP_URI = "leadRouterHttpUri";
+    /** For a buyer with its own route file: the direct endpoint of that route (see {@link BuyerRouteInput}). */
+    public static final String BUYER_ROUTE = "leadRouterBuyerRoute";
     /** The {@link DeliveryOutcome} of the latest attempt. */
     public static final String OUTCOME = "leadRouterOutcome";
     /** What the buyer's 429 or 503 asked to wait before the next attempt (a Duration, from Retry-After), or absent. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadrouter.model.Buyer.FieldMapping;
 import io.leadrouter.model.Buyer.Transform;
+import io.leadrouter.model.LeadFields;
 import io.leadrouter.support.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,24 +49,9 @@ public final class LeadMapper {
     }
 
     private static Object valueFor(FieldMapping field, JsonNode lead) {
-        Object raw = field.from() == null ? field.value() : toJava(find(lead, field.from()));
+        Object raw = field.from() == null ? field.value() : toJava(LeadFields.find(lead, field.from()));
         Object value = transform(raw, field.transform());
         return isEmpty(value) ? field.defaultValue() : value;
-    }
-
-    private static JsonNode find(JsonNode lead, String dottedPath) {
-        JsonNode node = lead;
-        for (String segment : dottedPath.split("\\.")) {
-            if (node == null) {
-                return null;
-            }
-            node = node.isArray() && isIndex(segment) ? node.get(Integer.parseInt(segment)) : node.get(segment);
-        }
-        return node;
-    }
-
-    private static boolean isIndex(String segment) {
-        return !segment.isEmpty() && segment.length() < 10 && segment.chars().allMatch(Character::isDigit);
     }
 
     private static Object toJava(JsonNode node) {

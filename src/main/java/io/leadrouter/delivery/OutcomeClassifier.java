@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import io.leadrouter.support.Causes;
 
 /**
  * The one place where what happened to an attempt becomes a {@link DeliveryOutcome} in the failure
@@ -21,6 +23,7 @@ public final class OutcomeClassifier {
 
     private final ResponseInterpreter interpreter = new ResponseInterpreter();
     private final TransportFailureClassifier transportFailures = new TransportFailureClassifier();
+    private final ReasonMatcher reasons = new ReasonMatcher();
     private final LeadFieldMask mask;
 
     public OutcomeClassifier(LeadFieldMask mask) {
@@ -31,10 +34,24 @@ public final class OutcomeClassifier {
     public void classifyAnswer(Exchange exchange) {
         Buyer buyer = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class).buyer();
         Message response = exchange.getMessage();
-        int status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String body = masked(exchange, response.getBody(String.class));
+        String declined = BuyerRouteInput.declined(exchange);
+        if (declined != null) {
+            classifyDeclined(exchange, buyer, declined);
+            return;
+        }
+        Integer status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status == null) {
+            // only a buyer's own route can end so: a fault of its file, which goes to the dead letters at once
+            throw new IllegalStateException("the route of buyer " + buyer.id() + " ended without the buyer's HTTP answer"
+                    + " (header " + Exchange.HTTP_RESPONSE_CODE + ") or " + BuyerRouteInput.DECLINED);
+        }
+        classify(exchange, buyer, status, response.getBody(String.class));
+    }
+
+    private void classify(Exchange exchange, Buyer buyer, int status, String answer) {
+        String body = masked(exchange, answer);
         Duration retryAfter = status == 429 || status == 503
-                ? RetryAfter.parse(response.getHeader("Retry-After", String.class), Instant.now()).orElse(null) : null;
+                ? RetryAfter.parse(exchange.getMessage().getHeader("Retry-After", String.class), Instant.now()).orElse(null) : null;
         BuyerVerdict verdict = interpreter.interpret(buyer.response(), status, body, retryAfter);
         if (retryAfter != null) {
             exchange.setProperty(ExchangeKeys.RETRY_AFTER, retryAfter); // for the next attempt's delay (RetryDelay)
@@ -43,10 +60,25 @@ public final class OutcomeClassifier {
                 verdict.buyerLeadId(), verdict.payout(), verdict.failureReason(), verdict.details(), durationMs(exchange)));
     }
 
+    /** A buyer's route declined the lead itself (a ping/post buyer's bid below the floor): a refusal, read like a buyer's reason. */
+    private void classifyDeclined(Exchange exchange, Buyer buyer, String declined) {
+        String text = masked(exchange, declined);
+        FailureReason reason = reasons.match(buyer.response().reasons(), text);
+        exchange.setProperty(ExchangeKeys.OUTCOME, new DeliveryOutcome(false, null, null, null, null, reason,
+                "buyer declined the lead: " + text, durationMs(exchange)));
+    }
+
     /** Step {@code classify-failure}: no answer came, or no request could be made ({@code exception} is why). */
     public void classifyFailure(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Buyer buyer = exchange.getProperty(ExchangeKeys.ATTEMPT, DeliveryAttempt.class).buyer();
+        HttpOperationFailedException answered = Causes.chain(error).stream().filter(HttpOperationFailedException.class::isInstance)
+                .map(HttpOperationFailedException.class::cast).findFirst().orElse(null);
+        if (answered != null) {
+            // a buyer's route left camel-http's throwExceptionOnFailure on: the exception carries the buyer's answer
+            classify(exchange, buyer, answered.getStatusCode(), answered.getResponseBody());
+            return;
+        }
         FailureReason reason;
         String details;
         if (error instanceof RequestNotBuiltException notBuilt) {

@@ -9,6 +9,8 @@ import java.util.Map;
  * One buyer ("recipient"), as declared by one file in {@code buyers/}. Immutable: a changed
  * file produces a new Buyer that replaces the old one as a whole.
  *
+ * @param route      for {@code integration: route}, the buyer's own YAML route file; null otherwise
+ * @param rules      which leads it takes, how many, and when
  * @param sourceFile the file it was read from, for messages
  */
 public record Buyer(
@@ -18,6 +20,7 @@ public record Buyer(
         String tier,
         boolean enabled,
         String integration,
+        RouteIntegration route,
         Endpoint endpoint,
         PayloadFormat format,
         String xmlRoot,
@@ -28,6 +31,7 @@ public record Buyer(
         BigDecimal price,
         boolean exclusive,
         int priority,
+        RoutingRules rules,
         RetryPolicy retry,
         ResponseRules response,
         AlertOverrides alerts,
@@ -35,6 +39,18 @@ public record Buyer(
         Feedback feedback,
         RateLimit rateLimit,
         Path sourceFile) {
+
+    /** The integration of a buyer that delivers through a YAML DSL route file of its own ({@code integration: route}). */
+    public static final String ROUTE_INTEGRATION = "route";
+
+    /**
+     * A buyer whose requests are made by its own YAML DSL route file (file section {@code route}).
+     *
+     * @param file  the route file, beside the buyer file
+     * @param floor the lowest bid the route may accept (a ping/post buyer's floor); the buyer's price when not written
+     */
+    public record RouteIntegration(Path file, BigDecimal floor) {
+    }
 
     /** Where and how the buyer's system is called. Timeouts are always explicit (camel-http's own default is 180 s). */
     public record Endpoint(String url, String method, int connectTimeoutMs, int timeoutMs) {

@@ -4,6 +4,7 @@ import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.delivery.ExchangeKeys;
 import io.leadrouter.model.Buyer;
 import java.sql.SQLException;
+import java.time.Instant;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +31,22 @@ public final class HeldLeadRelease {
         this.producer = producer;
     }
 
-    /** Releases up to {@code limit} of the buyer's held leads; answers how many went to it. */
+    /** Releases up to {@code limit} of the leads the buyer's circuit held; answers how many went to it. */
     public int release(String buyerId, int limit) throws SQLException {
+        return release(buyerId, limit, HeldLeads.HeldFor.CIRCUIT, null);
+    }
+
+    /**
+     * Releases up to {@code limit} of the buyer's leads held for this reason (only those held before
+     * {@code heldBefore}, unless null); answers how many went to it.
+     */
+    public int release(String buyerId, int limit, HeldLeads.HeldFor reason, Instant heldBefore) throws SQLException {
         Buyer buyer = catalog.find(buyerId).orElse(null);
         if (buyer == null) {
             return 0; // removed: its held leads wait in case its file comes back
         }
         int sent = 0;
-        for (HeldLeads.Released lead : held.claim(buyerId, limit)) {
+        for (HeldLeads.Released lead : held.claim(buyerId, limit, reason, heldBefore)) {
             if (!history.pastOf(lead.lead().leadId()).mayGoTo(buyer)) {
                 LOG.info("Held lead {} withdrawn from buyer {}: sold meanwhile, and this buyer may not have it now",
                         lead.lead().leadId(), buyerId);
@@ -48,6 +57,7 @@ public final class HeldLeadRelease {
                 exchange.getMessage().setBody(lead.lead());
                 exchange.setProperty(ExchangeKeys.BUYER_ID, buyerId);
                 exchange.setProperty(ExchangeKeys.RELEASED_TO, buyerId);
+                exchange.setProperty(BuyerRules.HELD_SINCE, lead.heldAt());
             });
             sent++;
         }

@@ -9,6 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,7 +35,7 @@ public final class HeldLeads {
     private static final Logger LOG = LoggerFactory.getLogger(HeldLeads.class);
 
     /** A held lead released to its buyer. */
-    public record Released(Lead lead, String buyerId) {
+    public record Released(Lead lead, String buyerId, Instant heldAt) {
     }
 
     private final DataSource dataSource;
@@ -46,26 +49,45 @@ public final class HeldLeads {
         this.instanceId = instanceId;
     }
 
+    /** Why a lead is held for a buyer (column held_for). */
+    public enum HeldFor {
+        /** The buyer's circuit is open or it is paused: released when the circuit closes. */
+        CIRCUIT,
+        /** The buyer is closed (its schedule says hold): released when it opens. */
+        SCHEDULE;
+
+        String column() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /**
      * Step {@code hold-lead} of delivery-attempt: the buyer's circuit holds this lead. Held again
      * after a release, it keeps its place (its first held_at).
      */
     public void hold(Exchange exchange) throws SQLException {
+        holdFor(exchange, HeldFor.CIRCUIT);
+    }
+
+    /** Holds the exchange's lead for its buyer, for the circuit or the buyer's hours. */
+    public void holdFor(Exchange exchange, HeldFor reason) throws SQLException {
         Lead lead = exchange.getProperty(ExchangeKeys.LEAD, Lead.class);
         String buyerId = exchange.getProperty(ExchangeKeys.BUYER_ID, String.class);
         DatabaseOutage.waitOut("holding lead " + lead.leadId(), () -> exchange.getContext().getStatus().isStarted(), () -> {
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement insert = connection.prepareStatement("""
-                            insert into held_leads (recipient_id, lead_id) values (?, ?)
-                            on conflict (recipient_id, lead_id) do update set released_at = null, released_by = null""")) {
+                            insert into held_leads (recipient_id, lead_id, held_for) values (?, ?, ?)
+                            on conflict (recipient_id, lead_id) do update
+                                set released_at = null, released_by = null, held_for = excluded.held_for""")) {
                 insert.setString(1, buyerId);
                 insert.setString(2, lead.leadId());
+                insert.setString(3, reason.column());
                 return insert.executeUpdate();
             }
         });
         exchange.setProperty(ExchangeKeys.HELD, true);
         exchange.removeProperty(ExchangeKeys.PROBE_FAILED);
-        LOG.debug("Lead {} held for buyer {}", lead.leadId(), buyerId);
+        LOG.debug("Lead {} held for buyer {} ({})", lead.leadId(), buyerId, reason);
     }
 
     /**
@@ -73,26 +95,31 @@ public final class HeldLeads {
      * longest held first. Only leads whose walk is over are released, so that a held buyer's
      * late delivery cannot race a later exclusive buyer still deciding on the same lead.
      */
-    public List<Released> claim(String buyerId, int limit) throws SQLException {
+    public List<Released> claim(String buyerId, int limit, HeldFor reason, Instant heldBefore) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement claim = connection.prepareStatement("""
                         with next as (
                             select h.recipient_id, h.lead_id from held_leads h join leads l on l.lead_id = h.lead_id
-                            where h.recipient_id = ? and h.released_at is null and l.completed_at is not null
+                            where h.recipient_id = ? and h.held_for = ? and h.released_at is null and l.completed_at is not null
+                              and (?::timestamptz is null or h.held_at < ?)
                             order by h.held_at, h.lead_id limit ? for update of h skip locked),
                         claimed as (
                             update held_leads h set released_at = now(), released_by = ?
                             from next where h.recipient_id = next.recipient_id and h.lead_id = next.lead_id
                             returning h.lead_id, h.held_at)
-                        select l.lead_id, l.payload, l.received_at from claimed c join leads l on l.lead_id = c.lead_id
+                        select l.lead_id, l.payload, l.received_at, c.held_at from claimed c join leads l on l.lead_id = c.lead_id
                         order by c.held_at, c.lead_id""")) {
             claim.setString(1, buyerId);
-            claim.setInt(2, limit);
-            claim.setString(3, instanceId);
+            claim.setString(2, reason.column());
+            Timestamp before = heldBefore == null ? null : Timestamp.from(heldBefore);
+            claim.setTimestamp(3, before);
+            claim.setTimestamp(4, before);
+            claim.setInt(5, limit);
+            claim.setString(6, instanceId);
             List<Released> released = new ArrayList<>();
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
-                    released.add(new Released(LeadStore.readLead(rs, json), buyerId));
+                    released.add(new Released(LeadStore.readLead(rs, json), buyerId, rs.getObject(4, OffsetDateTime.class).toInstant()));
                 }
             }
             return released;

@@ -32,6 +32,7 @@ public final class LeadRoutingRoutes extends RouteBuilder {
                 .to("direct:offer-to-buyers").id("offer-first-wave");
 
         from(NEXT_BUYER + QUEUE_OPTIONS).routeId("next-buyer")
+                .bean("buyerRules", "settle").id("keep-or-give-back-reservations")
                 .bean("leadWalk", "afterDelivery").id("note-buyer-done")
                 // the last buyer of the wave to finish carries the walk on; the other copies end here
                 .filter(exchangeProperty(LeadWalk.WAVE_DONE)).id("wave-done")

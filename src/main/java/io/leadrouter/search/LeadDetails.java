@@ -22,7 +22,8 @@ import javax.sql.DataSource;
 /**
  * {@code GET /leads/{lead_id}}: the lead as received, whether its routing is over, and for each buyer
  * whether it was offered the lead and why (not), what came of it, its attempts and price. Read from
- * the lead, its events, held leads and dead letters; the reasons a buyer was not offered the lead are
+ * the lead, its events, held leads, dead letters and the decisions of the buyers' rules (routing_decisions, written
+ * when a rule said no); the other reasons a buyer was not offered the lead are
  * the routing rules of {@code WavePlan} applied to what the events say (priority waves, exclusive sales).
  */
 public final class LeadDetails {
@@ -47,14 +48,20 @@ public final class LeadDetails {
         String firstAttemptAt;
         String lastEventAt;
         String heldSince;
+        String heldFor;
         Long deadLetterId;
+        /** The latest decision of the buyer's rules on this lead (routing_decisions), if one said no. */
+        String decision;
+        String rule;
+        String ruleDetail;
 
         Offer(String recipientId) {
             this.recipientId = recipientId;
         }
 
+        /** Selected: its rules let the lead through (it was called, or is held for it), none said no. */
         boolean offered() {
-            return attempts > 0 || heldSince != null || outcome != null;
+            return attempts > 0 || heldSince != null || (outcome != null && decision == null);
         }
     }
 
@@ -71,6 +78,7 @@ public final class LeadDetails {
                 readEvents(c, leadId, offers);
                 readHeld(c, leadId, offers);
                 readDeadLetters(c, leadId, offers);
+                readDecisions(c, leadId, offers);
             } finally {
                 c.rollback();
             }
@@ -97,6 +105,9 @@ public final class LeadDetails {
                     item.set("price", offer.price == null ? Json.MAPPER.nullNode() : offer.price);
                     item.put("first_attempt_at", offer.firstAttemptAt).put("last_event_at", offer.lastEventAt);
                     item.put("held_since", offer.heldSince);
+                    if (offer.decision != null) {
+                        item.putObject("rule").put("decision", offer.decision).put("rule", offer.rule).put("detail", offer.ruleDetail);
+                    }
                     if (offer.deadLetterId != null) {
                         item.put("dead_letter_id", offer.deadLetterId);
                     }
@@ -106,7 +117,12 @@ public final class LeadDetails {
 
     private String why(Offer offer, boolean complete, List<Offer> sold, Optional<Offer> soldExclusively) {
         if (offer.heldSince != null && offer.attempts == 0) {
-            return "held since " + offer.heldSince + ": the buyer's circuit is open or it is paused; offered when it closes";
+            return "schedule".equals(offer.heldFor)
+                    ? "held since " + offer.heldSince + ": the buyer is closed (its schedule); offered when it opens"
+                    : "held since " + offer.heldSince + ": the buyer's circuit is open or it is paused; offered when it closes";
+        }
+        if (offer.decision != null && offer.attempts == 0) {
+            return "not offered: its rule " + offer.rule + " said no (" + offer.decision + "): " + offer.ruleDetail;
         }
         if (offer.offered()) {
             return "offered at priority " + offer.priority + (Boolean.TRUE.equals(offer.exclusive) ? " as an exclusive buyer" : "");
@@ -189,9 +205,10 @@ public final class LeadDetails {
     }
 
     private static void readHeld(Connection c, String leadId, Map<String, Offer> offers) throws SQLException {
-        eachRow(c, "select recipient_id, held_at from held_leads where lead_id = ? and released_at is null", leadId, rs -> {
+        eachRow(c, "select recipient_id, held_at, held_for from held_leads where lead_id = ? and released_at is null", leadId, rs -> {
             Offer offer = offers.computeIfAbsent(rs.getString(1), Offer::new);
             offer.heldSince = rs.getObject(2, OffsetDateTime.class).toInstant().toString();
+            offer.heldFor = rs.getString(3);
             offer.outcome = "held";
         });
     }
@@ -199,6 +216,15 @@ public final class LeadDetails {
     private static void readDeadLetters(Connection c, String leadId, Map<String, Offer> offers) throws SQLException {
         eachRow(c, "select recipient_id, id from dead_letters where lead_id = ? and replayed_at is null order by id", leadId,
                 rs -> offers.computeIfAbsent(rs.getString(1), Offer::new).deadLetterId = rs.getLong(2));
+    }
+
+    private static void readDecisions(Connection c, String leadId, Map<String, Offer> offers) throws SQLException {
+        eachRow(c, "select recipient_id, decision, rule, detail from routing_decisions where lead_id = ? order by decided_at", leadId, rs -> {
+            Offer offer = offers.computeIfAbsent(rs.getString(1), Offer::new);
+            offer.decision = rs.getString(2);
+            offer.rule = rs.getString(3);
+            offer.ruleDetail = rs.getString(4);
+        });
     }
 
     /** Reads a row at a time. */

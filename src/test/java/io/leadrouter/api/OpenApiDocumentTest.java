@@ -32,6 +32,7 @@ class OpenApiDocumentTest {
             Map.entry("get /buyers", "api-buyers"),
             Map.entry("post /buyers/{id}/pause", "api-buyer-pause"),
             Map.entry("post /buyers/{id}/resume", "api-buyer-resume"),
+            Map.entry("post /buyers/{id}/suppressions", "api-buyer-suppressions"),
             Map.entry("get /api-keys", "api-keys-list"),
             Map.entry("post /api-keys", "api-keys-create"),
             Map.entry("delete /api-keys/{id}", "api-keys-revoke"),

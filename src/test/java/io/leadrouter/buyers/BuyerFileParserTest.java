@@ -2,6 +2,7 @@ package io.leadrouter.buyers;
 
 import io.leadrouter.model.Buyer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -247,6 +248,34 @@ class BuyerFileParserTest {
     }
 
     // ---- one bad input each, exact message ----
+
+    @Test
+    void aRouteBuyerNamesItsRouteFileBesideItAndItsFloorDefaultsToThePrice() throws Exception {
+        Buyer buyer = parser.parse(write(MINIMAL + "integration: route\nroute:\n  file: acme.camel.yaml\n"));
+        assertEquals("route", buyer.integration());
+        assertEquals(buyersDir.resolve("acme.camel.yaml").toAbsolutePath(), buyer.route().file());
+        assertEquals(0, new java.math.BigDecimal("10").compareTo(buyer.route().floor()));
+        Buyer withFloor = parser.parse(write(MINIMAL + "integration: route\nroute:\n  file: acme.camel.yaml\n  floor: 12.50\n"));
+        assertEquals(new java.math.BigDecimal("12.50"), withFloor.route().floor());
+        assertNull(parser.parse(write(MINIMAL)).route());
+    }
+
+    @Test
+    void aRouteBuyerWithoutItsRouteFile() {
+        assertRefused(MINIMAL + "integration: route\n",
+                "buyers/acme.yaml: route: is required with integration: route (route.file names the buyer's route file)");
+    }
+
+    @Test
+    void aRouteSectionWithoutIntegrationRoute() {
+        assertRefused(MINIMAL + "route:\n  file: acme.camel.yaml\n", "buyers/acme.yaml: route: only allowed with integration: route");
+    }
+
+    @Test
+    void aRouteFileOutsideTheBuyersFolder() {
+        assertRefused(MINIMAL + "integration: route\nroute:\n  file: ../acme.camel.yaml\n",
+                "buyers/acme.yaml: route.file: must match ^[A-Za-z0-9][A-Za-z0-9._-]*\\.camel\\.yaml$");
+    }
 
     @Test
     void missingId() {

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,14 +66,8 @@ class BuyerFilesLiveTest {
     @AfterEach
     void cleanUp() throws IOException {
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> router.count("select count(*) from leads where completed_at is null") == 0);
+            router.finishLeadsAndDeleteBuyerFiles();
         } finally {
-            try (Stream<Path> files = Files.list(router.buyersDir())) {
-                for (Path file : files.toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 JsonNode buyers = buyers();
                 return buyers.path("buyers").isEmpty() && buyers.path("files").isEmpty();

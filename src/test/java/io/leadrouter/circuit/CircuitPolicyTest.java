@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.leadrouter.model.Buyer;
+import io.leadrouter.model.RoutingRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class CircuitPolicyTest {
     }
 
     private static Buyer buyer(Integer failuresToOpen) {
-        return new Buyer("rcp_policy", "Policy", "http", "standard", true, "test", null, Buyer.PayloadFormat.JSON, null, null,
-                List.of(), null, List.of(), null, false, 0, null, null, Buyer.AlertOverrides.NONE, new Buyer.CircuitBreaker(failuresToOpen), Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
+        return new Buyer("rcp_policy", "Policy", "http", "standard", true, "test", null, null, Buyer.PayloadFormat.JSON, null, null,
+                List.of(), null, List.of(), null, false, 0, RoutingRules.NONE, null, null, Buyer.AlertOverrides.NONE, new Buyer.CircuitBreaker(failuresToOpen), Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
     }
 }

@@ -1,6 +1,7 @@
 package io.leadrouter.routes;
 
 import io.leadrouter.model.Buyer;
+import io.leadrouter.model.RoutingRules;
 import io.leadrouter.model.Buyer.RetryPolicy;
 import java.math.BigDecimal;
 import java.util.List;
@@ -15,8 +16,8 @@ final class SampleBuyers {
     static Buyer buyer(String id, RetryPolicy retry) {
         Buyer.Endpoint neverCalled = new Buyer.Endpoint("http://127.0.0.1:9/leads", "POST", 1000, 1000);
         Buyer.ResponseRules statusOnly = new Buyer.ResponseRules(Buyer.ResponseType.JSON, List.of(200), null, null, null, null, List.of());
-        return new Buyer(id, "Buyer " + id, "http", "standard", true, "test", neverCalled, Buyer.PayloadFormat.JSON, null,
-                Map.of(), List.of(), null, List.of(), new BigDecimal("45.00"), false, 10, retry, statusOnly, Buyer.AlertOverrides.NONE,
+        return new Buyer(id, "Buyer " + id, "http", "standard", true, "test", null, neverCalled, Buyer.PayloadFormat.JSON, null,
+                Map.of(), List.of(), null, List.of(), new BigDecimal("45.00"), false, 10, RoutingRules.NONE, retry, statusOnly, Buyer.AlertOverrides.NONE,
                 Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
     }
 }

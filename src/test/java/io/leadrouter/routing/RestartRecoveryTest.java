@@ -10,11 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
 import io.leadrouter.testing.StubBuyer.Reply;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** A lead accepted before the router stopped is delivered after it starts again. */
+/**
+ * A lead accepted before the router stopped is delivered after it starts again; what its offer
+ * reserved before the stop (a cap slot, its consumer) is taken over, counted once, and kept as sold.
+ */
 class RestartRecoveryTest {
 
     private static final String BUYER = "rcp_RestartRecovery1";
@@ -38,6 +42,11 @@ class RestartRecoveryTest {
                       # answer on a loaded machine does not end the lead as a dead letter
                       max_attempts: 3
                       initial_delay_ms: 50
+                    caps:
+                      leads:
+                        day: 1
+                    dedupe:
+                      window_days: 30
                     """.formatted(BUYER, buyer.url("/leads")));
             before.awaitBuyer(BUYER);
             String leadId = before.postLead(SAMPLE_LEAD);
@@ -53,6 +62,19 @@ class RestartRecoveryTest {
                 assertTrue(buyer.requestCount() >= 2);
                 Set<String> keys = buyer.requests().stream().map(r -> r.header("Idempotency-Key")).collect(Collectors.toSet());
                 assertEquals(1, keys.size(), "the repeated request carries the same Idempotency-Key: " + keys);
+
+                assertEquals(1, after.count("select leads from cap_usage where recipient_id = '" + BUYER + "' and period = 'day'"),
+                        "the slot reserved before the stop is counted once");
+                after.awaitEvents(leadId, e -> after.count("select count(*) from cap_reservations where sold_at is not null and lead_id = '"
+                        + leadId + "'") == 1);
+                assertEquals(2, after.count("select count(*) from consumer_claims where sold_at is not null and lead_id = '" + leadId + "'"),
+                        "its e-mail and phone are the buyer's now");
+                String sameConsumer = after.postLead(SAMPLE_LEAD);
+                String overTheCap = after.postLead(SAMPLE_LEAD.replace("ann@example.com", "other@example.com").replace("123-4567", "999-0000"));
+                after.awaitCompleted(sameConsumer);
+                after.awaitCompleted(overTheCap);
+                assertEquals(List.of("duplicate"), after.texts("select decision from routing_decisions where lead_id = '" + sameConsumer + "'"));
+                assertEquals(List.of("cap_reached"), after.texts("select decision from routing_decisions where lead_id = '" + overTheCap + "'"));
             }
         }
     }

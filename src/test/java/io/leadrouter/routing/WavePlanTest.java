@@ -3,6 +3,7 @@ package io.leadrouter.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.leadrouter.model.Buyer;
+import io.leadrouter.model.RoutingRules;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class WavePlanTest {
     }
 
     private static Buyer buyer(String id, boolean exclusive) {
-        return new Buyer(id, id, "http", "standard", true, "test", null, Buyer.PayloadFormat.JSON, null, null,
-                List.of(), null, List.of(), null, exclusive, 0, null, null, Buyer.AlertOverrides.NONE, Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
+        return new Buyer(id, id, "http", "standard", true, "test", null, null, Buyer.PayloadFormat.JSON, null, null,
+                List.of(), null, List.of(), null, exclusive, 0, RoutingRules.NONE, null, null, Buyer.AlertOverrides.NONE, Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
     }
 }

@@ -121,6 +121,7 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.circuit.cool-down-ms", "1000");
         properties.put("leadrouter.circuit.max-cool-down-ms", "4000");
         properties.put("leadrouter.circuit.sweep-ms", "200");
+        properties.put("leadrouter.rules.sweep-ms", "200");
         // fixtures write events dated months back (analytics, events API): kept, but in RetentionTest
         properties.put("leadrouter.retention.days", "3650");
         properties.put("leadrouter.retention.rollup-days", "3650");
@@ -419,6 +420,23 @@ public final class RouterUnderTest implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Between the tests of a class sharing one router: waits until every lead is finished, then deletes every
+     * file of the buyers folder (whether or not the leads finished).
+     */
+    public void finishLeadsAndDeleteBuyerFiles() throws IOException {
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> count("select count(*) from leads where completed_at is null") == 0);
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.list(buyersDir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     /** Writes a buyer file and waits until its buyer is in force. */

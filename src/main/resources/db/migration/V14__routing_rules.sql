@@ -1,0 +1,94 @@
+-- The routing rules of buyer files (accept_if, caps, dedupe, schedule; see io.leadrouter.routing.BuyerRules).
+
+-- Why a buyer was not offered a lead (or not yet), written when its rule said no, for GET /leads/{lead_id}:
+--   filtered       its accept_if refused the lead        cap_reached   a cap or budget of the period is used up
+--   duplicate      its consumer was sold to the buyer    suppressed    its consumer is on the buyer's suppression list
+--   outside_hours  the buyer was closed (skip)           held_for_hours  closed, the lead waits for it (hold)
+--   hold_expired   held longer than max_hold_minutes
+create table routing_decisions (
+    lead_id      text        not null,
+    recipient_id text        not null,
+    decided_at   timestamptz not null default clock_timestamp(),
+    decision     text        not null check (decision in ('filtered', 'cap_reached', 'duplicate', 'suppressed',
+                                                          'outside_hours', 'held_for_hours', 'hold_expired')),
+    rule         text        not null,
+    detail       text        not null
+);
+create index routing_decisions_lead on routing_decisions (lead_id);
+
+-- Caps: what a buyer bought per period of its time zone (hour, day, week, month), counted by one
+-- conditional upsert per period, so that instances sharing the database never pass a cap.
+create table cap_usage (
+    recipient_id text        not null,
+    period       text        not null check (period in ('hour', 'day', 'week', 'month')),
+    period_start timestamptz not null,
+    leads        integer     not null check (leads >= 0),
+    amount       numeric     not null check (amount >= 0),
+    primary key (recipient_id, period, period_start)
+);
+
+-- One reserved slot per offer, to give back if the buyer does not buy (or if the instance that
+-- reserved it is gone before its buyer answered); sold_at set once the buyer bought the lead.
+create table cap_reservations (
+    recipient_id  text          not null,
+    lead_id       text          not null,
+    reserved_at   timestamptz   not null default clock_timestamp(),
+    reserved_by   text          not null,
+    price         numeric       not null,
+    periods       text[]        not null,
+    period_starts timestamptz[] not null,
+    sold_at       timestamptz,
+    primary key (recipient_id, lead_id)
+);
+create index cap_reservations_unsold on cap_reservations (reserved_by) where sold_at is null;
+
+-- De-duplication: a consumer (SHA-256 of one normalised identifying field) sold to a buyer, or being
+-- offered to it now (sold_at null). The primary key is what stops two equal leads at once.
+create table consumer_claims (
+    recipient_id text        not null,
+    identity     bytea       not null,
+    lead_id      text        not null,
+    claimed_at   timestamptz not null default clock_timestamp(),
+    claimed_by   text        not null,
+    sold_at      timestamptz,
+    primary key (recipient_id, identity)
+);
+create index consumer_claims_lead on consumer_claims (recipient_id, lead_id);
+create index consumer_claims_unsold on consumer_claims (claimed_by) where sold_at is null;
+
+-- A buyer's suppression list, as hashes only (the same as consumer_claims.identity).
+create table buyer_suppressions (
+    recipient_id text        not null,
+    identity     bytea       not null,
+    added_at     timestamptz not null default clock_timestamp(),
+    primary key (recipient_id, identity)
+);
+
+-- A lead is held for a buyer by its circuit (open or paused) or by its schedule (closed, outside_hours: hold).
+alter table held_leads add column held_for text not null default 'circuit' check (held_for in ('circuit', 'schedule'));
+
+-- As V13's, and the routing decisions of the leads dropped go with them; sold cap reservations older than
+-- `before` are no longer needed (a period is at most a month; unsold ones are given back, never dropped here).
+create or replace function lead_retention(before timestamptz, out dead_letters_dropped bigint, out leads_dropped bigint)
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+    delete from dead_letters where created_at < before;
+    get diagnostics dead_letters_dropped = row_count;
+    delete from held_leads h using leads l
+    where h.lead_id = l.lead_id and h.released_at is not null and l.completed_at is not null and l.received_at < before;
+    with gone as (
+        delete from leads l
+        where l.received_at < before and l.completed_at is not null
+          and not exists (select 1 from dead_letters d where d.lead_id = l.lead_id)
+          and not exists (select 1 from held_leads h where h.lead_id = l.lead_id)
+        returning l.lead_id
+    ), offers as (
+        delete from analytics_offers o using gone where o.lead_id = gone.lead_id
+    ), decisions as (
+        delete from routing_decisions d using gone where d.lead_id = gone.lead_id
+    )
+    select count(*) into leads_dropped from gone;
+    delete from cap_reservations where sold_at < before;
+    delete from cap_usage u where u.period_start < before - interval '32 days';
+end;
+$$;
