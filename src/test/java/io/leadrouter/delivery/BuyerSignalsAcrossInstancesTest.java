@@ -10,7 +10,6 @@ import io.leadrouter.testing.BuyerFiles;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
 import io.leadrouter.testing.StubBuyer.Reply;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,12 +51,10 @@ class BuyerSignalsAcrossInstancesTest {
     /** Each test's buyers go, so that the next test's leads are offered to its own buyers only. */
     @AfterEach
     void removeBuyers() throws Exception {
-        for (String id : buyers) {
-            Files.delete(first.buyersDir().resolve(id + ".yaml"));
-        }
+        first.finishLeadsAndDeleteBuyerFiles();
+        // until each buyer's route and queue are gone too: taken down in the background, they must not race the next test or the stop
         for (RouterUnderTest router : List.of(first, second)) {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().noneMatch(id -> router.get("/buyers").body()
-                    .contains("\"id\":\"" + id + "\"")));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().allMatch(id -> BuyerSignalsTest.removed(router, id)));
         }
         stubs.forEach(StubBuyer::close);
     }

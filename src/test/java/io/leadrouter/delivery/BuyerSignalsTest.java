@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadrouter.buyers.BuyerRouteInstaller;
 import io.leadrouter.testing.BuyerFiles;
 import io.leadrouter.testing.RouterUnderTest;
 import io.leadrouter.testing.StubBuyer;
@@ -57,11 +58,9 @@ class BuyerSignalsTest {
     /** Each test's buyers go, so that the next test's leads are offered to its own buyers only. */
     @AfterEach
     void removeBuyers() throws Exception {
-        for (String id : buyers) {
-            Files.delete(router.buyersDir().resolve(id + ".yaml"));
-        }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().noneMatch(id -> router.get("/buyers").body()
-                .contains("\"id\":\"" + id + "\"")));
+        router.finishLeadsAndDeleteBuyerFiles();
+        // until each buyer's route and queue are gone too: taken down in the background, they must not race the next test or the stop
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().allMatch(id -> removed(router, id)));
         stubs.forEach(StubBuyer::close);
     }
 
@@ -162,6 +161,13 @@ class BuyerSignalsTest {
         assertEquals(2, ofType(router.events(third), "recipient.delivered").size());
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> openGoneAlerts(goneId) == 0);
         assertEquals(1, router.count("select count(*) from alerts where alert = 'buyer_gone' and recipient_id = '" + goneId + "'"));
+    }
+
+    /** Whether the buyer is out of the catalog, its route removed and its queue gone. */
+    static boolean removed(RouterUnderTest router, String buyerId) {
+        return !router.get("/buyers").body().contains("\"id\":\"" + buyerId + "\"")
+                && router.context().getRoute(BuyerRouteInstaller.routeId(buyerId)) == null
+                && router.context().hasEndpoint("seda://deliver-" + buyerId) == null;
     }
 
     private long openGoneAlerts(String buyerId) {
