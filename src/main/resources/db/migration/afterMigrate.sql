@@ -20,6 +20,8 @@ begin
     execute format('grant select, insert on routing_decisions to %I', router);
     execute format('grant select, insert, update on cap_usage to %I', router);
     execute format('grant select, insert, update, delete on cap_reservations, consumer_claims, buyer_suppressions to %I', router);
+    -- the buyers' own signals: rate-limit slots, and buyers gone until their file changes (V15)
+    execute format('grant select, insert, update, delete on buyer_call_slots, buyer_gone to %I', router);
     execute format('grant select, insert on recipient_events, audit_log, event_checkpoints to %I', router);
     -- what retention dropped, which verifying the seal reads
     execute format('grant select on event_retention to %I', router);

@@ -6,6 +6,7 @@ import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.buyers.BuyerFileWatcher;
 import io.leadrouter.circuit.BuyerCircuits;
 import io.leadrouter.circuit.CircuitState;
+import io.leadrouter.delivery.GoneBuyers;
 import io.leadrouter.delivery.HttpEndpoints;
 import io.leadrouter.events.RecipientEvents;
 import io.leadrouter.model.Buyer;
@@ -22,7 +23,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code /buyers}: the buyers in force with their circuit (closed, open, probing, paused) and held
- * leads, every buyer file with its problem; an operator pauses a buyer (its leads are held) and
+ * leads, whether they answered 410 Gone, every buyer file with its problem; an operator pauses a buyer (its leads are held) and
  * resumes it (they go out in the order held). Pausing and resuming are in the audit log.
  */
 public final class BuyerApiRoutes extends RouteBuilder {
@@ -76,6 +77,14 @@ public final class BuyerApiRoutes extends RouteBuilder {
                 circuit.put("next_probe_at", view.state() == CircuitState.OPEN ? timestamp(view.nextProbeAt()) : null);
                 circuit.put("cool_down_seconds", view.coolDown().toMillis() / 1000.0);
                 circuit.put("reason", view.reason());
+            }
+            // answered 410 Gone: no calls, no leads, until its file changes
+            Optional<GoneBuyers.Gone> gone = lookup(GoneBuyers.class, "goneBuyers").gone(buyer.id());
+            if (gone.isPresent()) {
+                item.putObject("gone").put("since", timestamp(gone.get().since())).put("lead_id", gone.get().leadId())
+                        .put("details", gone.get().details());
+            } else {
+                item.putNull("gone");
             }
         }
         ArrayNode files = body.putArray("files");

@@ -13,6 +13,8 @@ public final class BuyerCatalog {
     private static final Comparator<Buyer> BY_PRIORITY = Comparator.comparingInt(Buyer::priority).thenComparing(Buyer::id);
 
     private final Map<String, Buyer> buyers = new ConcurrentHashMap<>();
+    /** The SHA-256 of the file each buyer in force was read from. */
+    private final Map<String, String> contentHashes = new ConcurrentHashMap<>();
 
     public Optional<Buyer> find(String id) {
         return id == null ? Optional.empty() : Optional.ofNullable(buyers.get(id));
@@ -27,11 +29,18 @@ public final class BuyerCatalog {
         return buyers.values().stream().sorted(BY_PRIORITY).toList();
     }
 
-    void put(Buyer buyer) {
+    /** The SHA-256 of the content of the file the buyer in force was read from (a file that broke since does not count). */
+    public Optional<String> contentHash(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(contentHashes.get(id));
+    }
+
+    void put(Buyer buyer, String contentHash) {
+        contentHashes.put(buyer.id(), contentHash);
         buyers.put(buyer.id(), buyer);
     }
 
     void remove(String id) {
         buyers.remove(id);
+        contentHashes.remove(id);
     }
 }

@@ -431,6 +431,7 @@ public final class BuyerFileParser {
                 alertOverrides(d.get("alerts")),
                 new Buyer.CircuitBreaker(integer(d.path("circuit_breaker"), "failures_to_open")),
                 feedback(d.get("feedback")),
+                new Buyer.RateLimit(integer(d.path("rate_limit"), "per_second")),
                 file);
     }
 

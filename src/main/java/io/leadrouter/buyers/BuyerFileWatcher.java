@@ -134,7 +134,7 @@ public final class BuyerFileWatcher {
                 routeFileRoutes.install(ownRoutes);
             }
             routes.install(buyer, previous);
-            catalog.put(buyer);
+            catalog.put(buyer, hash);
             if (ownRoutes == null && routeFileRoutes != null) {
                 routeFileRoutes.remove(buyer.id()); // the buyer is called over plain HTTP from now on
             }

@@ -38,6 +38,9 @@ import io.leadrouter.routing.LeadRoutingRoutes;
 import io.leadrouter.buyers.SecretResolver;
 import io.leadrouter.delivery.AttemptEvents;
 import io.leadrouter.delivery.AttemptStart;
+import io.leadrouter.delivery.CallRateLimit;
+import io.leadrouter.delivery.GoneBuyers;
+import io.leadrouter.delivery.RetryDelay;
 import io.leadrouter.delivery.OutcomeClassifier;
 import io.leadrouter.delivery.BuyerConnections;
 import io.leadrouter.delivery.BuyerRequestFactory;
@@ -195,7 +198,8 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
                 context.getRegistry().lookupByNameAndType("buyerCatalog", BuyerCatalog.class), thresholds, context.createProducerTemplate(),
                 FirehoseRelay.kafkaUri(settings.text("leadrouter.alerts.kafka-topic")), Json.MAPPER,
                 // routing starts once the buyer files are read (InitialBuyerScan)
-                () -> context.getRouteController().getRouteStatus(LeadRoutingRoutes.ROUTE_ID).isStarted(), notifier));
+                () -> context.getRouteController().getRouteStatus(LeadRoutingRoutes.ROUTE_ID).isStarted(), notifier,
+                context.getRegistry().lookupByNameAndType("goneBuyers", GoneBuyers.class)));
         context.getRegistry().bind("alertListing", new AlertListing(dataSource, Json.MAPPER));
         context.addStartupListener(new ReadyLine(() -> new ReadyLine.Addresses(api, management, dataSource.getJdbcUrl(), brokers), buyerFiles));
     }
@@ -246,6 +250,9 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         EventWriter eventWriter = new EventWriter(context, eventStore, relay,
                 settings.integer("leadrouter.events.max-batch"), settings.integer("leadrouter.events.queue-capacity"));
         LeadHistory history = new LeadHistory(dataSource, catalog);
+        GoneBuyers gone = new GoneBuyers(dataSource, catalog);
+        context.addService(gone, true, true);
+        registry.bind("goneBuyers", gone);
         HeldLeads held = new HeldLeads(dataSource, json, presence.instanceId());
         registry.bind("heldLeads", held);
         BuyerCircuits circuits = new BuyerCircuits(dataSource, new CircuitPolicy(settings.integer("leadrouter.circuit.failures-to-open"),
@@ -277,7 +284,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
         LeadCompletions completions = new LeadCompletions(context, dataSource);
-        registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held));
+        registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held, gone));
         OfferReservations reservations = new OfferReservations(dataSource, presence.instanceId(), clock);
         registry.bind("offerReservations", reservations);
         SuppressionLists suppressions = new SuppressionLists(dataSource, reservations);
@@ -297,6 +304,9 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("buyerRequests", new BuyerRequestFactory(secrets, clock));
         registry.bind("buyerJson", new BuyerRouteJson()); // for buyers' own route files (integration: route)
         registry.bind("outcomeClassifier", new OutcomeClassifier(maskedFields));
+        registry.bind("retryDelay", new RetryDelay(Duration.ofMillis(settings.integer("leadrouter.delivery.max-retry-after-ms"))));
+        registry.bind("callRateLimit", new CallRateLimit(dataSource, catalog,
+                Duration.ofMillis(settings.integer("leadrouter.delivery.rate-limit-margin-ms"))));
 
         AnalyticsSettings analytics = new AnalyticsSettings(AnalyticsCalendar.of(settings.text("leadrouter.analytics.time-zone"),
                 settings.text("leadrouter.analytics.business-hours")), settings.integer("leadrouter.analytics.max-range-days"));

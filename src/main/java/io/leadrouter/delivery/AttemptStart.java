@@ -51,6 +51,7 @@ public final class AttemptStart {
         }
         exchange.setProperty(ExchangeKeys.ATTEMPT, attempt);
         exchange.removeProperty(ExchangeKeys.OUTCOME);
+        exchange.removeProperty(ExchangeKeys.RETRY_AFTER);
         exchange.removeProperty(RequestSecrets.KEY);
         exchange.removeProperty(SentRequest.KEY);
         // Clean slate for the request, but Camel's redelivery bookkeeping must survive: the error

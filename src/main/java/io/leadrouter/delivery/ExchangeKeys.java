@@ -21,6 +21,8 @@ public final class ExchangeKeys {
     public static final String BUYER_ROUTE = "leadRouterBuyerRoute";
     /** The {@link DeliveryOutcome} of the latest attempt. */
     public static final String OUTCOME = "leadRouterOutcome";
+    /** What the buyer's 429 or 503 asked to wait before the next attempt (a Duration, from Retry-After), or absent. */
+    public static final String RETRY_AFTER = "leadRouterRetryAfter";
     /** The lead fields masked in the latest attempt's outcome (a List of dotted paths; see {@link LeadFieldMask}). */
     public static final String MASKED_FIELDS = "leadRouterMaskedFields";
 

@@ -4,6 +4,8 @@ import io.leadrouter.model.Buyer;
 import io.leadrouter.model.DeliveryAttempt;
 import io.leadrouter.model.DeliveryOutcome;
 import io.leadrouter.model.FailureReason;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -48,7 +50,12 @@ public final class OutcomeClassifier {
 
     private void classify(Exchange exchange, Buyer buyer, int status, String answer) {
         String body = masked(exchange, answer);
-        BuyerVerdict verdict = interpreter.interpret(buyer.response(), status, body);
+        Duration retryAfter = status == 429 || status == 503
+                ? RetryAfter.parse(exchange.getMessage().getHeader("Retry-After", String.class), Instant.now()).orElse(null) : null;
+        BuyerVerdict verdict = interpreter.interpret(buyer.response(), status, body, retryAfter);
+        if (retryAfter != null) {
+            exchange.setProperty(ExchangeKeys.RETRY_AFTER, retryAfter); // for the next attempt's delay (RetryDelay)
+        }
         exchange.setProperty(ExchangeKeys.OUTCOME, new DeliveryOutcome(verdict.accepted(), status, verdict.bodyForEvent(),
                 verdict.buyerLeadId(), verdict.payout(), verdict.failureReason(), verdict.details(), durationMs(exchange)));
     }

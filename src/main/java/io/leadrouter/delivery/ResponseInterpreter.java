@@ -6,6 +6,7 @@ import io.leadrouter.model.Buyer.ResponseRules;
 import io.leadrouter.model.Buyer.ResponseType;
 import io.leadrouter.model.Money;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
  * Reads a buyer's HTTP answer into a {@link BuyerVerdict}.
  *
  * <ol>
- *   <li>The status decides first: 5xx is Server Error, 401 Invalid Credentials, 403 IP Not Whitelisted
- *       (unless the buyer's text names another reason), 408 Timeout; any other status outside
+ *   <li>The status decides first: 5xx is Server Error, 429 with a Retry-After too (the buyer is busy and
+ *       says when to come back), 401 Invalid Credentials, 403 IP Not Whitelisted (unless the buyer's text
+ *       names another reason), 408 Timeout, 410 Rejected (the endpoint is gone: see GoneBuyers); any other status outside
  *       {@code acceptedStatus} (default 2xx) is a refusal whose reason comes from the buyer's text.</li>
  *   <li>An accepted status with no {@code acceptWhen} is an acceptance. Otherwise the value at the
  *       condition's path must equal (ignoring case; numbers by value) and/or match (regex find) the
@@ -37,10 +39,28 @@ public final class ResponseInterpreter {
     private final ReasonMatcher reasonMatcher = new ReasonMatcher();
 
     public BuyerVerdict interpret(ResponseRules rules, int statusCode, String body) {
+        return interpret(rules, statusCode, body, null);
+    }
+
+    /**
+     * @param retryAfter the buyer's {@code Retry-After}, or null when it sent none (or none that parses):
+     *        it makes a 429 a technical failure, retried once the buyer said
+     */
+    public BuyerVerdict interpret(ResponseRules rules, int statusCode, String body, Duration retryAfter) {
         Objects.requireNonNull(rules.type(), "response rules must declare a type");
         ResponseBody response = new ResponseBody(rules.type(), body);
         if (statusCode >= 500) {
-            return failure(response, FailureReason.SERVER_ERROR, "HTTP " + statusCode + " from buyer");
+            return failure(response, FailureReason.SERVER_ERROR, "HTTP " + statusCode + " from buyer" + askedToWait(retryAfter));
+        }
+        if (statusCode == 429 && retryAfter != null) {
+            // the buyer's server is too busy for us now and says when to come back: a passing state of its
+            // system, as a 503 is, not a verdict on the lead (without a time, its text decides, below)
+            return failure(response, FailureReason.SERVER_ERROR, "HTTP 429 Too Many Requests from buyer" + askedToWait(retryAfter));
+        }
+        if (statusCode == 410) {
+            // the endpoint says it is gone for good: final for this lead, and the buyer is disabled (GoneBuyers)
+            return failure(response, FailureReason.REJECTED, withQuote(
+                    "HTTP 410 Gone: the buyer's endpoint is gone; no further calls until its buyer file changes", rejectionText(rules, response)));
         }
         if (statusCode == 401) {
             return failure(response, FailureReason.INVALID_CREDENTIALS, "HTTP 401: authentication failed");
@@ -136,6 +156,10 @@ public final class ResponseInterpreter {
             text = Optional.ofNullable(response.text());
         }
         return text.orElse(null);
+    }
+
+    private static String askedToWait(Duration retryAfter) {
+        return retryAfter == null ? "" : "; it asked to retry after " + retryAfter.toSeconds() + " s (Retry-After)";
     }
 
     private static BuyerVerdict failure(ResponseBody response, FailureReason reason, String details) {

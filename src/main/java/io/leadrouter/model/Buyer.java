@@ -37,6 +37,7 @@ public record Buyer(
         AlertOverrides alerts,
         CircuitBreaker circuitBreaker,
         Feedback feedback,
+        RateLimit rateLimit,
         Path sourceFile) {
 
     /** The integration of a buyer that delivers through a YAML DSL route file of its own ({@code integration: route}). */
@@ -172,5 +173,17 @@ public record Buyer(
      */
     public record Feedback(int returnWindowDays, List<String> returnReasons, Double maxReturnRate) {
         public static final Feedback DEFAULT = new Feedback(7, List.of(), null);
+    }
+
+    /**
+     * How many calls the buyer takes (file section {@code rate_limit}): at most {@code perSecond} calls
+     * start in any one second, counted across every router instance; null {@code perSecond} is no limit.
+     */
+    public record RateLimit(Integer perSecond) {
+        public static final RateLimit NONE = new RateLimit(null);
+
+        public boolean limited() {
+            return perSecond != null;
+        }
     }
 }

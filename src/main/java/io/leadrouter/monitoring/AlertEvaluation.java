@@ -3,11 +3,13 @@ package io.leadrouter.monitoring;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.delivery.GoneBuyers;
 import io.leadrouter.model.Buyer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,13 +43,14 @@ public final class AlertEvaluation {
     private final ObjectMapper json;
     private final BooleanSupplier buyersLoaded;
     private final AlertNotifier notifier;
+    private final GoneBuyers gone;
 
     /**
      * @param buyersLoaded whether the buyer files have been read since the start: until then the catalog
      *        is empty, and its buyers' open alerts would look over
      */
     public AlertEvaluation(DataSource dataSource, BuyerCatalog catalog, AlertThresholds thresholds, ProducerTemplate producer,
-            String topicUri, ObjectMapper json, BooleanSupplier buyersLoaded, AlertNotifier notifier) {
+            String topicUri, ObjectMapper json, BooleanSupplier buyersLoaded, AlertNotifier notifier, GoneBuyers gone) {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.thresholds = thresholds;
@@ -56,6 +59,7 @@ public final class AlertEvaluation {
         this.json = json;
         this.buyersLoaded = buyersLoaded;
         this.notifier = notifier;
+        this.gone = gone;
     }
 
     /** A change of an alert: raised or resolved. */
@@ -81,7 +85,9 @@ public final class AlertEvaluation {
                 for (Buyer buyer : buyers.values()) {
                     // the buyer file's own thresholds, where it sets any
                     AlertThresholds own = thresholds.forBuyer(buyer.alerts());
-                    firing.put(buyer.id(), new AlertRules(own).firing(buyer.name(), new BuyerObservations(own).of(connection, buyer.id())));
+                    List<AlertRules.Firing> called = new AlertRules(own).firing(buyer.name(), new BuyerObservations(own).of(connection, buyer.id()));
+                    gone.gone(buyer.id()).ifPresent(g -> called.add(AlertRules.gone(buyer.name(), g, Instant.now())));
+                    firing.put(buyer.id(), called);
                 }
                 resolveWhatIsOver(connection, firing, buyers, changes);
                 raiseWhatIsNew(connection, firing, buyers, changes);

@@ -1,11 +1,15 @@
 package io.leadrouter.monitoring;
 
+import io.leadrouter.delivery.GoneBuyers;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Which of the spec's four alerts a buyer's observation calls for, and whether its circuit is open.
+ * Which of the spec's four alerts a buyer's observation calls for, whether its circuit is open, and
+ * whether it answered 410 Gone.
  * Pure: the thresholds and the observation decide.
  */
 final class AlertRules {
@@ -16,6 +20,8 @@ final class AlertRules {
     static final String CONSECUTIVE_FAILURES = "consecutive_failures";
     static final String OFFLINE = "buyer_offline";
     static final String CIRCUIT_OPEN = "circuit_open";
+    /** The buyer answered 410 Gone: disabled until its buyer file changes (io.leadrouter.delivery.GoneBuyers). */
+    static final String GONE = "buyer_gone";
 
     /** One alert a buyer's figures call for: its measured value and the threshold it crossed. */
     record Firing(String alert, double value, double threshold, String message) {
@@ -60,5 +66,13 @@ final class AlertRules {
                     "%s: circuit open for %d s, its leads are held", buyerName, seen.circuitOpenForMs() / 1000)));
         }
         return firing;
+    }
+
+    /** The alert of a buyer that answered 410 Gone: raised while it is disabled, resolved once its file changes. */
+    static Firing gone(String buyerName, GoneBuyers.Gone gone, Instant now) {
+        long goneForSeconds = Math.max(0, Duration.between(gone.since(), now).toSeconds());
+        return new Firing(GONE, goneForSeconds, 0, String.format(Locale.ROOT,
+                "%s: answered 410 Gone %d s ago (lead %s); no calls and no leads until its buyer file changes", buyerName,
+                goneForSeconds, gone.leadId()));
     }
 }

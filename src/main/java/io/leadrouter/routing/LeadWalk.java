@@ -4,6 +4,7 @@ import io.leadrouter.model.Buyer;
 import io.leadrouter.buyers.BuyerCatalog;
 import io.leadrouter.model.DeliveryOutcome;
 import io.leadrouter.delivery.ExchangeKeys;
+import io.leadrouter.delivery.GoneBuyers;
 import io.leadrouter.model.Lead;
 import io.leadrouter.intake.LeadCompletions;
 import io.leadrouter.support.DatabaseOutage;
@@ -30,12 +31,14 @@ public final class LeadWalk {
     private final BuyerCatalog catalog;
     private final LeadCompletions completions;
     private final HeldLeads held;
+    private final GoneBuyers gone;
 
-    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadCompletions completions, HeldLeads held) {
+    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadCompletions completions, HeldLeads held, GoneBuyers gone) {
         this.history = history;
         this.catalog = catalog;
         this.completions = completions;
         this.held = held;
+        this.gone = gone;
     }
 
     public void plan(Exchange exchange) throws SQLException {
@@ -85,11 +88,12 @@ public final class LeadWalk {
         exchange.removeProperty(ExchangeKeys.BUYER_ID);
         WavePlan plan = exchange.getProperty(PLAN, WavePlan.class);
         List<Buyer> wave = plan.nextWave();
-        // a buyer removed since the lead was planned is skipped: its route is gone, and offering to it would block
-        while (!wave.isEmpty() && wave.stream().noneMatch(this::stillInstalled)) {
+        // a buyer removed since the lead was planned is skipped: its route is gone, and offering to it would block;
+        // so is a buyer that answered 410 Gone (until its file changes)
+        while (!wave.isEmpty() && wave.stream().noneMatch(this::offerable)) {
             wave = plan.nextWave();
         }
-        exchange.setProperty(WAVE, new Wave(wave.stream().filter(this::stillInstalled).toList()));
+        exchange.setProperty(WAVE, new Wave(wave.stream().filter(this::offerable).toList()));
     }
 
     /** The walk is over: the planned wave has nobody in it. */
@@ -130,7 +134,7 @@ public final class LeadWalk {
         }
     }
 
-    private boolean stillInstalled(Buyer buyer) {
-        return catalog.find(buyer.id()).isPresent();
+    private boolean offerable(Buyer buyer) {
+        return catalog.find(buyer.id()).isPresent() && !gone.isGone(buyer.id());
     }
 }

@@ -360,6 +360,14 @@ class BuyerFileParserTest {
     }
 
     @Test
+    void aRateLimitIsCallsPerSecond() throws Exception {
+        assertEquals(new Buyer.RateLimit(5), parser.parse(write(MINIMAL + "rate_limit:\n  per_second: 5\n")).rateLimit());
+        assertFalse(parser.parse(write(MINIMAL)).rateLimit().limited(), "no section, no limit");
+        assertRefused(MINIMAL + "rate_limit:\n  per_second: 0\n", "buyers/acme.yaml: rate_limit.per_second: must be at least 1");
+        assertRefused(MINIMAL + "rate_limit:\n  per_minute: 5\n", "buyers/acme.yaml: rate_limit.per_minute: unknown field");
+    }
+
+    @Test
     void zeroMaxAttempts() {
         assertRefused(MINIMAL + "retry:\n  max_attempts: 0\n",
                 "buyers/acme.yaml: retry.max_attempts: must be at least 1");

@@ -137,6 +137,6 @@ class BuyerRouteFileReaderTest {
         return new Buyer(BUYER, "Route file", "buyer", "standard", true, Buyer.ROUTE_INTEGRATION,
                 new Buyer.RouteIntegration(dir.resolve("acme.camel.yaml"), BigDecimal.TEN), null, Buyer.PayloadFormat.JSON, null,
                 null, List.of(), null, List.of(), BigDecimal.TEN, false, 1, io.leadrouter.model.RoutingRules.NONE, null, null, null, null, null,
-                dir.resolve("acme.yaml"));
+                Buyer.RateLimit.NONE, dir.resolve("acme.yaml"));
     }
 }

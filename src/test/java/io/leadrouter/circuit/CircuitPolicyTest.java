@@ -43,6 +43,6 @@ class CircuitPolicyTest {
 
     private static Buyer buyer(Integer failuresToOpen) {
         return new Buyer("rcp_policy", "Policy", "http", "standard", true, "test", null, null, Buyer.PayloadFormat.JSON, null, null,
-                List.of(), null, List.of(), null, false, 0, RoutingRules.NONE, null, null, Buyer.AlertOverrides.NONE, new Buyer.CircuitBreaker(failuresToOpen), Buyer.Feedback.DEFAULT, null);
+                List.of(), null, List.of(), null, false, 0, RoutingRules.NONE, null, null, Buyer.AlertOverrides.NONE, new Buyer.CircuitBreaker(failuresToOpen), Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
     }
 }

@@ -287,6 +287,38 @@ class ResponseInterpreterTest {
     class RefusedStatus {
 
         @Test
+        void tooManyRequestsWithRetryAfterIsAServerErrorRetriedWhenTheBuyerSaid() {
+            BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 429, "{\"message\":\"daily limit\"}", java.time.Duration.ofSeconds(30));
+
+            assertFailure(verdict, FailureReason.SERVER_ERROR,
+                    "HTTP 429 Too Many Requests from buyer; it asked to retry after 30 s (Retry-After)", null);
+            assertTrue(verdict.failureReason().retryEligible());
+        }
+
+        @Test
+        void tooManyRequestsWithoutRetryAfterIsReadFromTheBuyersText() {
+            BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 429, "{\"message\":\"daily limit\"}");
+
+            assertFailure(verdict, FailureReason.CAP_REACHED, "HTTP 429: buyer rejected the lead: daily limit", "daily limit");
+        }
+
+        @Test
+        void serviceUnavailableWithRetryAfterSaysSo() {
+            BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 503, "", java.time.Duration.ofSeconds(2));
+
+            assertFailure(verdict, FailureReason.SERVER_ERROR, "HTTP 503 from buyer; it asked to retry after 2 s (Retry-After)", null);
+        }
+
+        @Test
+        void goneIsAFinalRejection() {
+            BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 410, "{\"message\":\"endpoint retired\"}");
+
+            assertFailure(verdict, FailureReason.REJECTED,
+                    "HTTP 410 Gone: the buyer's endpoint is gone; no further calls until its buyer file changes: endpoint retired", "endpoint retired");
+            assertFalse(verdict.failureReason().retryEligible());
+        }
+
+        @Test
         void serverErrorStatus() {
             BuyerVerdict verdict = interpreter.interpret(JSON_RULES, 503, "{\"message\":\"maintenance\"}");
 

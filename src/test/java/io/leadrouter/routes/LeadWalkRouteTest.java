@@ -15,6 +15,7 @@ import io.leadrouter.intake.LeadDispatcher;
 import io.leadrouter.model.Lead;
 import io.leadrouter.routing.LeadHistory;
 import io.leadrouter.routing.LeadRoutingRoutes;
+import io.leadrouter.delivery.GoneBuyers;
 import io.leadrouter.routing.LeadWalk;
 import io.leadrouter.testing.BuyerFiles;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class LeadWalkRouteTest extends ProjectRouteTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         super.bindToRegistry(registry);
         // a new lead's walk reads no history, and its completion mark is replaced: no database is needed
-        registry.bind("leadWalk", new LeadWalk(new LeadHistory(null, catalog), catalog, null, null));
+        registry.bind("leadWalk", new LeadWalk(new LeadHistory(null, catalog), catalog, null, null, new GoneBuyers(null, catalog)));
     }
 
     @Override

@@ -18,6 +18,6 @@ final class SampleBuyers {
         Buyer.ResponseRules statusOnly = new Buyer.ResponseRules(Buyer.ResponseType.JSON, List.of(200), null, null, null, null, List.of());
         return new Buyer(id, "Buyer " + id, "http", "standard", true, "test", null, neverCalled, Buyer.PayloadFormat.JSON, null,
                 Map.of(), List.of(), null, List.of(), new BigDecimal("45.00"), false, 10, RoutingRules.NONE, retry, statusOnly, Buyer.AlertOverrides.NONE,
-                Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, null);
+                Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
     }
 }

@@ -52,6 +52,6 @@ class WavePlanTest {
 
     private static Buyer buyer(String id, boolean exclusive) {
         return new Buyer(id, id, "http", "standard", true, "test", null, null, Buyer.PayloadFormat.JSON, null, null,
-                List.of(), null, List.of(), null, exclusive, 0, RoutingRules.NONE, null, null, Buyer.AlertOverrides.NONE, Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, null);
+                List.of(), null, List.of(), null, exclusive, 0, RoutingRules.NONE, null, null, Buyer.AlertOverrides.NONE, Buyer.CircuitBreaker.DEFAULT, Buyer.Feedback.DEFAULT, Buyer.RateLimit.NONE, null);
     }
 }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -34,8 +35,8 @@ public final class StubBuyer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    /** A request as the buyer received it. */
-    public record ReceivedRequest(String method, String path, Map<String, String> headers, String body) {
+    /** A request as the buyer received it, and when it arrived by the stub's clock (before its body was read). */
+    public record ReceivedRequest(String method, String path, Map<String, String> headers, String body, Instant arrivedAt) {
         public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -94,12 +95,13 @@ public final class StubBuyer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        Instant arrivedAt = Instant.now();
         Map<String, String> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         int index;
         synchronized (received) {
-            received.add(new ReceivedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
+            received.add(new ReceivedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body, arrivedAt));
             index = received.size() - 1;
         }
         exchange.setAttribute(EchoReply.REQUEST_BODY, body);
@@ -155,6 +157,16 @@ public final class StubBuyer implements AutoCloseable {
             return new EchoReply(status);
         }
 
+        /** {@code reply} with one more response header, e.g. a {@code Retry-After}. */
+        static Reply withHeader(String name, String value, Reply reply) {
+            return new HeaderReply(name, () -> value, reply);
+        }
+
+        /** {@code reply} with a response header whose value is made when the request comes (an HTTP-date relative to then, say). */
+        static Reply withHeader(String name, java.util.function.Supplier<String> value, Reply reply) {
+            return new HeaderReply(name, value, reply);
+        }
+
         /** Reads the request and never answers (until the stub is closed). */
         static Reply never() {
             return new SilentReply();
@@ -172,6 +184,15 @@ public final class StubBuyer implements AutoCloseable {
                 exchange.getResponseBody().write(bytes);
             }
             exchange.close();
+        }
+    }
+
+    /** Another reply, with one more response header. */
+    private record HeaderReply(String name, java.util.function.Supplier<String> value, Reply reply) implements Reply {
+        @Override
+        public void send(HttpExchange exchange, CountDownLatch closing) throws IOException {
+            exchange.getResponseHeaders().set(name, value.get());
+            reply.send(exchange, closing);
         }
     }
 
