@@ -54,7 +54,7 @@ class BuyerSignalsAcrossInstancesTest {
         first.finishLeadsAndDeleteBuyerFiles();
         // until each buyer's route and queue are gone too: taken down in the background, they must not race the next test or the stop
         for (RouterUnderTest router : List.of(first, second)) {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().allMatch(id -> BuyerSignalsTest.removed(router, id)));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().allMatch(router::buyerRemoved));
         }
         stubs.forEach(StubBuyer::close);
     }

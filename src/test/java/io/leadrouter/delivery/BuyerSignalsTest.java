@@ -60,7 +60,7 @@ class BuyerSignalsTest {
     void removeBuyers() throws Exception {
         router.finishLeadsAndDeleteBuyerFiles();
         // until each buyer's route and queue are gone too: taken down in the background, they must not race the next test or the stop
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().allMatch(id -> removed(router, id)));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyers.stream().allMatch(router::buyerRemoved));
         stubs.forEach(StubBuyer::close);
     }
 
@@ -164,12 +164,6 @@ class BuyerSignalsTest {
     }
 
     /** Whether the buyer is out of the catalog, its route removed and its queue gone. */
-    static boolean removed(RouterUnderTest router, String buyerId) {
-        return !router.get("/buyers").body().contains("\"id\":\"" + buyerId + "\"")
-                && router.context().getRoute(BuyerRouteInstaller.routeId(buyerId)) == null
-                && router.context().hasEndpoint("seda://deliver-" + buyerId) == null;
-    }
-
     private long openGoneAlerts(String buyerId) {
         return router.count("select count(*) from alerts where alert = 'buyer_gone' and resolved_at is null and recipient_id = '" + buyerId + "'");
     }

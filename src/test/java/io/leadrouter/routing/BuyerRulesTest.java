@@ -61,8 +61,7 @@ class BuyerRulesTest {
     void removeBuyers() throws Exception {
         for (java.util.Map.Entry<String, String> buyer : installed.entrySet()) {
             java.nio.file.Files.deleteIfExists(router.buyersDir().resolve(buyer.getKey()));
-            Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> !router.get("/buyers").body().contains("\"id\":\"" + buyer.getValue() + "\""));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> router.buyerRemoved(buyer.getValue()));
         }
     }
 
@@ -151,7 +150,7 @@ class BuyerRulesTest {
     void aSuppressionFileIsTheBuyersListAndIsReadAgainWhenItChanges() throws Exception {
         try (StubBuyer buyer = StubBuyer.answering(Reply.json(200, BuyerFiles.ACCEPTED))) {
             install("rcp_rulesSuppressFile", buyer, "");
-            java.nio.file.Path folder = java.nio.file.Files.createDirectories(router.buyersDir().resolve("suppressions"));
+            java.nio.file.Path folder = java.nio.file.Files.createDirectories(router.suppressionsDir());
             java.nio.file.Path file = folder.resolve("rcp_rulesSuppressFile.txt");
             java.nio.file.Files.writeString(file, "# do not call\nHal@Example.com\n(555) 888-0001\nnot a consumer\n");
             String suppressed = "select count(*) from buyer_suppressions where recipient_id = 'rcp_rulesSuppressFile' and source = 'file'";

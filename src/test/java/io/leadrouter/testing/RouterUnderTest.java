@@ -107,7 +107,7 @@ public final class RouterUnderTest implements AutoCloseable {
         properties.put("leadrouter.buyers.allowed-networks", "127.0.0.0/8");
         properties.put("leadrouter.api.admin-key-file", adminKeyFile.toString());
         properties.put("leadrouter.buyers.scan-interval-ms", "200");
-        properties.put("leadrouter.suppressions.dir", buyersDir.resolve("suppressions").toString());
+        properties.put("leadrouter.suppressions.dir", suppressionsDir().toString());
         properties.put("leadrouter.suppressions.scan-interval-ms", "200");
         properties.put("leadrouter.buyers.remove-grace-seconds", "2");
         properties.put("leadrouter.events.kafka-topic", eventsTopic);
@@ -241,6 +241,11 @@ public final class RouterUnderTest implements AutoCloseable {
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    /** The buyers' suppression files: beside the buyers folder, shared like it by a router on the same storage. */
+    public Path suppressionsDir() {
+        return buyersDir.resolveSibling(buyersDir.getFileName() + "-suppressions");
     }
 
     public Path buyersDir() {
@@ -451,6 +456,16 @@ public final class RouterUnderTest implements AutoCloseable {
     public void awaitCompleted(String leadId) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
                 count("select count(*) from leads where completed_at is not null and lead_id = '" + leadId + "'") == 1);
+    }
+
+    /**
+     * Whether the buyer is gone from GET /buyers and its route and queue are gone too: they are taken
+     * down in the background, and must not race the next test's buyers or the router's stop.
+     */
+    public boolean buyerRemoved(String buyerId) {
+        return !get("/buyers").body().contains("\"id\":\"" + buyerId + "\"")
+                && main.getCamelContext().getRoute(io.leadrouter.buyers.BuyerRouteInstaller.routeId(buyerId)) == null
+                && main.getCamelContext().hasEndpoint("seda://deliver-" + buyerId) == null;
     }
 
     /** Waits until GET /buyers lists this buyer as active. */
