@@ -10,6 +10,9 @@ import io.leadrouter.delivery.GoneBuyers;
 import io.leadrouter.delivery.HttpEndpoints;
 import io.leadrouter.events.RecipientEvents;
 import io.leadrouter.model.Buyer;
+import io.leadrouter.model.LeadFilter;
+import io.leadrouter.model.RoutingRules;
+import io.leadrouter.routing.CapUsage;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
 import io.leadrouter.support.Json;
@@ -78,6 +81,7 @@ public final class BuyerApiRoutes extends RouteBuilder {
                 circuit.put("cool_down_seconds", view.coolDown().toMillis() / 1000.0);
                 circuit.put("reason", view.reason());
             }
+            item.set("rules", rules(buyer));
             // answered 410 Gone: no calls, no leads, until its file changes
             Optional<GoneBuyers.Gone> gone = lookup(GoneBuyers.class, "goneBuyers").gone(buyer.id());
             if (gone.isPresent()) {
@@ -122,6 +126,31 @@ public final class BuyerApiRoutes extends RouteBuilder {
         lookup(AuditLog.class, "auditLog").record(keyId, "buyer.resumed", "buyer:" + buyer.get().id(), Json.MAPPER.createObjectNode());
         JsonResponses.respond(exchange, 200, Json.MAPPER.createObjectNode().put("id", buyer.get().id()).put("circuit", "closed")
                 .put("held_leads", circuits.heldNow().getOrDefault(buyer.get().id(), 0L)));
+    }
+
+    /** The buyer's routing rules as its file says them, with what each cap's current period has used. */
+    private ObjectNode rules(Buyer buyer) throws java.sql.SQLException {
+        RoutingRules rules = buyer.rules();
+        ObjectNode view = Json.MAPPER.createObjectNode().put("time_zone", rules.timeZone().getId())
+                .put("filtered", rules.acceptIf() != LeadFilter.ACCEPT_ALL);
+        ArrayNode caps = view.putArray("caps");
+        for (CapUsage.Used used : lookup(CapUsage.class, "capUsage").of(buyer)) {
+            ObjectNode cap = caps.addObject().put("rule", used.cap().rule()).put("period_start", timestamp(used.periodStart()));
+            if (used.cap().isBudget()) {
+                cap.put("limit", used.cap().amount()).put("used", used.amount());
+            } else {
+                cap.put("limit", used.cap().leads()).put("used", used.leads());
+            }
+        }
+        if (rules.dedupe() != null) {
+            view.putObject("dedupe").put("window_days", rules.dedupe().windowDays()).set("fields", Json.MAPPER.valueToTree(rules.dedupe().fields()));
+        }
+        if (rules.schedule() != null) {
+            view.putObject("schedule").put("open_now", rules.schedule().isOpen(Instant.now().atZone(rules.timeZone())))
+                    .put("outside_hours", rules.schedule().outsideHours().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("max_hold_minutes", rules.schedule().maxHoldMinutes());
+        }
+        return view;
     }
 
     /** The buyer named by the path, or a 404 answered. */

@@ -78,6 +78,7 @@ import io.leadrouter.intake.LeadParser;
 import io.leadrouter.intake.LeadInserts;
 import io.leadrouter.intake.LeadStore;
 import io.leadrouter.routing.BuyerRules;
+import io.leadrouter.routing.CapUsage;
 import io.leadrouter.routing.HeldLeadRelease;
 import io.leadrouter.routing.OfferReservations;
 import io.leadrouter.routing.RoutingDecisions;
@@ -287,6 +288,7 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held, gone));
         OfferReservations reservations = new OfferReservations(dataSource, presence.instanceId(), clock);
         registry.bind("offerReservations", reservations);
+        registry.bind("capUsage", new CapUsage(dataSource, clock));
         SuppressionLists suppressions = new SuppressionLists(dataSource, reservations);
         registry.bind("suppressionLists", suppressions);
         registry.bind("suppressionFiles", new SuppressionFiles(suppressions));

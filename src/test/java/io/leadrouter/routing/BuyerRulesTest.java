@@ -231,6 +231,15 @@ class BuyerRulesTest {
             assertEquals(2, router.count("select leads from cap_usage where recipient_id = 'rcp_rulesCapped' and period = 'day'"));
             assertEquals(90, router.count("select amount::int from cap_usage where recipient_id = 'rcp_rulesCapped' and period = 'month'"));
             assertEquals(2, router.count("select count(*) from cap_reservations where recipient_id = 'rcp_rulesCapped' and sold_at is not null"));
+            JsonNode rules = null;
+            for (JsonNode listed : RouterUnderTest.read(router.get("/buyers").body()).path("buyers")) {
+                rules = listed.path("id").asText().equals("rcp_rulesCapped") ? listed.path("rules") : rules;
+            }
+            assertEquals("America/Chicago", rules.path("time_zone").asText(), String.valueOf(rules));
+            assertEquals("caps.leads.day", rules.path("caps").get(0).path("rule").asText());
+            assertEquals(2, rules.path("caps").get(0).path("limit").asInt());
+            assertEquals(2, rules.path("caps").get(0).path("used").asInt(), "GET /buyers shows the cap used up");
+            assertEquals(90, rules.path("caps").get(1).path("used").asInt(), "and the month's budget: two sales at 45.00");
         }
     }
 
