@@ -17,10 +17,11 @@ public final class BuyerRulesRoutes extends RouteBuilder {
                 .bean("scheduledRelease", "releaseOpenBuyers").id("release-leads-held-for-hours");
 
         // noop: the operator's files stay as they are; a file is read again when its size or time changes.
-        // The first poll at once: until a polling consumer has polled, Camel's readiness check says DOWN
+        // The first poll at once: until a polling consumer has polled, Camel's readiness check says DOWN.
+        // Not created when missing: an operator makes the folder when a buyer has a suppression file
         from("file:{{leadrouter.suppressions.dir}}?noop=true&include=rcp_[A-Za-z0-9]{4,32}\\.txt"
                 + "&idempotentKey=${file:name}-${file:size}-${file:modified}&readLock=changed&readLockCheckInterval=250"
-                + "&initialDelay=0&delay={{leadrouter.suppressions.scan-interval-ms}}&charset=UTF-8")
+                + "&autoCreate=false&initialDelay=0&delay={{leadrouter.suppressions.scan-interval-ms}}&charset=UTF-8")
                 .routeId("suppression-files")
                 .bean("suppressionFiles", "load").id("load-suppression-file");
     }

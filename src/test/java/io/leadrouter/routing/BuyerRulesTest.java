@@ -171,6 +171,7 @@ class BuyerRulesTest {
             assertEquals(1, buyer.requestCount());
             assertEquals("suppressed", buyerInDetails(byEmail, "rcp_rulesSuppressFile").path("rule").path("decision").asText());
             java.nio.file.Files.delete(file);
+            java.nio.file.Files.delete(folder);
         }
     }
 
