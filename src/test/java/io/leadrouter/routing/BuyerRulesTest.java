@@ -126,6 +126,10 @@ class BuyerRulesTest {
             assertEquals(2, RouterUnderTest.read(added.body()).path("added").asInt());
             assertEquals(400, router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", operator, "application/json",
                     "{\"names\": [\"x\"]}").statusCode());
+            assertEquals(403, router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", router.newBuyerKey("rcp_someoneElse"),
+                    "application/json", "{\"emails\": [\"x@example.com\"]}").statusCode(), "a buyer key adds to its own list only");
+            assertEquals(200, router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", router.newBuyerKey("rcp_rulesSuppressing"),
+                    "application/json", "{\"emails\": [\"dee@example.com\"]}").statusCode(), "its own: already there, nothing new");
             assertEquals(404, router.call("POST", "/buyers/rcp_nobodyAtAll/suppressions", operator, "application/json",
                     "{\"emails\": [\"x@example.com\"]}").statusCode());
             assertEquals(1, router.count("select count(*) from buyer_suppressions where identity = sha256('email:dee@example.com'::bytea)"),

@@ -46,6 +46,7 @@ class ApiAccessTest {
             Map.entry("api-buyers", EnumSet.of(Role.READ, Role.OPERATE, Role.ADMIN)),
             Map.entry("api-buyer-pause", EnumSet.of(Role.OPERATE, Role.ADMIN)),
             Map.entry("api-buyer-resume", EnumSet.of(Role.OPERATE, Role.ADMIN)),
+            Map.entry("api-buyer-suppressions", EnumSet.of(Role.OPERATE, Role.BUYER, Role.ADMIN)),
             Map.entry("api-keys-list", EnumSet.of(Role.ADMIN)),
             Map.entry("api-keys-create", EnumSet.of(Role.ADMIN)),
             Map.entry("api-keys-revoke", EnumSet.of(Role.ADMIN)),
@@ -300,6 +301,8 @@ class ApiAccessTest {
             case "api-buyers" -> router.call("GET", "/buyers", key, null, null);
             case "api-buyer-pause" -> router.call("POST", "/buyers/rcp_nobody/pause", key, null, null);
             case "api-buyer-resume" -> router.call("POST", "/buyers/rcp_nobody/resume", key, null, null);
+            case "api-buyer-suppressions" -> router.call("POST", "/buyers/rcp_nobody/suppressions", key, "application/json",
+                    "{\"emails\":[\"nobody@example.com\"]}");
             case "api-keys-list" -> router.call("GET", "/api-keys", key, null, null);
             case "api-keys-create" -> router.call("POST", "/api-keys", key, "application/json", "{\"role\":\"ingest\"}");
             case "api-keys-revoke" -> router.call("DELETE", "/api-keys/key_nothing", key, null, null);
