@@ -4,13 +4,13 @@
 --   filtered       its accept_if refused the lead        cap_reached   a cap or budget of the period is used up
 --   duplicate      its consumer was sold to the buyer    suppressed    its consumer is on the buyer's suppression list
 --   outside_hours  the buyer was closed (skip)           held_for_hours  closed, the lead waits for it (hold)
---   hold_expired   held longer than max_hold_minutes
+--   hold_expired   held longer than max_hold_minutes     gone          the buyer answered 410 Gone (until its file changes)
 create table routing_decisions (
     lead_id      text        not null,
     recipient_id text        not null,
     decided_at   timestamptz not null default clock_timestamp(),
     decision     text        not null check (decision in ('filtered', 'cap_reached', 'duplicate', 'suppressed',
-                                                          'outside_hours', 'held_for_hours', 'hold_expired')),
+                                                          'outside_hours', 'held_for_hours', 'hold_expired', 'gone')),
     rule         text        not null,
     detail       text        not null
 );

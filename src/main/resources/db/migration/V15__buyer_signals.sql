@@ -15,7 +15,8 @@ create table buyer_call_slots (
 
 -- A buyer that answered HTTP 410 Gone: no further calls until its buyer file changes. The row names
 -- the content hash of the file in force when it answered; an instance whose file has another hash
--- (the operator changed it) calls the buyer again and deletes the row.
+-- (the operator changed it) calls the buyer again. The row stays until a later 410 overwrites it, so a
+-- file changed back to exactly that content is gone again.
 create table buyer_gone (
     recipient_id text        primary key,
     file_hash    text        not null,

@@ -3,6 +3,7 @@ package io.leadrouter.api;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadrouter.buyers.BuyerCatalog;
+import io.leadrouter.routing.SuppressionFiles;
 import io.leadrouter.routing.SuppressionLists;
 import io.leadrouter.security.ApiAccess;
 import io.leadrouter.security.AuditLog;
@@ -107,6 +108,10 @@ public final class SuppressionApiRoutes extends RouteBuilder {
                 JsonNode value = field.getValue().get(i);
                 if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 320) {
                     return field.getKey() + "[" + i + "]: must be a non-blank string of at most 320 characters";
+                }
+                // a value that could never match a lead (an e-mail among the phones, "n/a") is refused, not stored
+                if (!LISTS.get(field.getKey()).equals(SuppressionFiles.kindOf(value.asText().strip()))) {
+                    return field.getKey() + "[" + i + "]: not " + (field.getKey().equals("emails") ? "an e-mail address" : "a phone number (7 to 15 digits)");
                 }
             }
             count += field.getValue().size();

@@ -21,6 +21,13 @@ final class LeadFilterReader {
 
     private static final Set<String> TESTS = Set.of("equals", "not_equals", "in", "not_in", "min", "max", "matches", "present");
     private static final Set<String> GROUPS = Set.of("all", "any");
+    /** all / any groups nest at most this deep: a filter stays quick to read and to evaluate. */
+    static final int MOST_NESTING = 8;
+    /** RE2 runs in time linear in the value, times the compiled program: these bound the program. */
+    static final int LONGEST_REGEX = 1000;
+    static final int LARGEST_REGEX_PROGRAM = 2000;
+    /** Counted repetitions ({@code {1000}}) multiply into at most this many copies of an atom, checked before compiling. */
+    static final long MOST_REPEATED_COPIES = 1000;
 
     private final List<String> problems = new ArrayList<>();
 
@@ -33,17 +40,17 @@ final class LeadFilterReader {
             problems.add("accept_if: must be a list of conditions");
             return LeadFilter.ACCEPT_ALL;
         }
-        return new LeadFilter.All("accept_if", conditions(acceptIf, "accept_if"));
+        return new LeadFilter.All("accept_if", conditions(acceptIf, "accept_if", 0));
     }
 
     List<String> problems() {
         return problems;
     }
 
-    private List<LeadFilter> conditions(JsonNode list, String path) {
+    private List<LeadFilter> conditions(JsonNode list, String path, int depth) {
         List<LeadFilter> conditions = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            LeadFilter condition = condition(list.get(i), path + "[" + i + "]");
+            LeadFilter condition = condition(list.get(i), path + "[" + i + "]", depth);
             if (condition != null) {
                 conditions.add(condition);
             }
@@ -51,7 +58,7 @@ final class LeadFilterReader {
         return conditions;
     }
 
-    private LeadFilter condition(JsonNode node, String rule) {
+    private LeadFilter condition(JsonNode node, String rule, int depth) {
         if (!node.isObject()) {
             problems.add(rule + ": must be a mapping (field and a test, or all / any)");
             return null;
@@ -61,7 +68,7 @@ final class LeadFilterReader {
         Set<String> groups = new TreeSet<>(keys);
         groups.retainAll(GROUPS);
         if (!groups.isEmpty()) {
-            return group(node, rule, keys, groups);
+            return group(node, rule, keys, groups, depth + 1);
         }
         Set<String> unknown = new TreeSet<>(keys);
         unknown.removeAll(TESTS);
@@ -87,7 +94,11 @@ final class LeadFilterReader {
         return test == null ? null : new Condition(rule, field.asText(), test);
     }
 
-    private LeadFilter group(JsonNode node, String rule, Set<String> keys, Set<String> groups) {
+    private LeadFilter group(JsonNode node, String rule, Set<String> keys, Set<String> groups, int depth) {
+        if (depth > MOST_NESTING) {
+            problems.add(rule + ": groups nest at most " + MOST_NESTING + " deep");
+            return null;
+        }
         if (keys.size() > 1) {
             problems.add(rule + ": a group has " + String.join(" or ", GROUPS) + " alone (found " + String.join(", ", keys) + ")");
             return null;
@@ -99,7 +110,7 @@ final class LeadFilterReader {
             problems.add(path + ": must be a non-empty list of conditions");
             return null;
         }
-        List<LeadFilter> members = conditions(list, path);
+        List<LeadFilter> members = conditions(list, path, depth);
         return kind.equals("all") ? new LeadFilter.All(path, members) : new LeadFilter.Any(path, members);
     }
 
@@ -167,8 +178,24 @@ final class LeadFilterReader {
             problems.add(path + ": must be a regular expression (text)");
             return null;
         }
+        if (operand.asText().length() > LONGEST_REGEX) {
+            problems.add(path + ": a regular expression is at most " + LONGEST_REGEX + " characters");
+            return null;
+        }
+        long copies = RegexRepetitions.copies(operand.asText());
+        if (copies > MOST_REPEATED_COPIES) {
+            problems.add(path + ": its counted repetitions make " + copies + " copies of a part (at most " + MOST_REPEATED_COPIES
+                    + "): every lead's match would be slow");
+            return null;
+        }
         try {
-            return new LeadFilter.Matches(Pattern.compile(operand.asText()));
+            Pattern pattern = Pattern.compile(operand.asText());
+            if (pattern.programSize() > LARGEST_REGEX_PROGRAM) {
+                problems.add(path + ": too large once compiled (" + pattern.programSize() + " instructions, at most "
+                        + LARGEST_REGEX_PROGRAM + "): a repetition such as {1000} makes every lead's match slow");
+                return null;
+            }
+            return new LeadFilter.Matches(pattern);
         } catch (PatternSyntaxException e) {
             problems.add(path + ": not a regular expression the linear-time engine (RE2) takes: " + e.getDescription());
             return null;

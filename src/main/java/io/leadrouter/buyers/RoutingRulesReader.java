@@ -36,7 +36,7 @@ final class RoutingRulesReader {
         return problems;
     }
 
-    /** The rules of a document with its defaults applied; problems go to {@link #problems()}. */
+    /** The rules of a document with its defaults applied (what is wrong in them is noted, see {@link #problems(JsonNode)}). */
     RoutingRules read(JsonNode document) {
         LeadFilterReader filters = new LeadFilterReader();
         LeadFilter acceptIf = filters.read(document.get("accept_if"));

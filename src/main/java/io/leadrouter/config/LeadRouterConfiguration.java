@@ -285,14 +285,15 @@ public final class LeadRouterConfiguration implements CamelConfiguration {
         registry.bind("httpLeadIntake", new HttpLeadIntake(parser, inserts, dispatcher, json, clock));
         registry.bind("kafkaLeadIntake", new KafkaLeadIntake(parser, inserts, dispatcher, new KafkaClusterId(brokers), clock));
         LeadCompletions completions = new LeadCompletions(context, dataSource);
-        registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held, gone));
+        RoutingDecisions decisions = new RoutingDecisions(dataSource);
+        registry.bind("leadWalk", new LeadWalk(history, catalog, completions, held, gone, decisions));
         OfferReservations reservations = new OfferReservations(dataSource, presence.instanceId(), clock);
         registry.bind("offerReservations", reservations);
         registry.bind("capUsage", new CapUsage(dataSource, clock));
         SuppressionLists suppressions = new SuppressionLists(dataSource, reservations);
         registry.bind("suppressionLists", suppressions);
-        registry.bind("suppressionFiles", new SuppressionFiles(suppressions));
-        registry.bind("buyerRules", new BuyerRules(catalog, reservations, new RoutingDecisions(dataSource), held, clock));
+        registry.bind("suppressionFiles", new SuppressionFiles(suppressions, Path.of(settings.text("leadrouter.suppressions.dir"))));
+        registry.bind("buyerRules", new BuyerRules(catalog, reservations, decisions, held, clock));
         registry.bind("scheduledRelease", new ScheduledRelease(catalog, new HeldLeadRelease(held, catalog, history, producer), clock,
                 settings.integer("leadrouter.rules.release-per-sweep")));
 

@@ -3,9 +3,9 @@ package io.leadrouter.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * A buyer's {@code accept_if}: conditions on the fields of a lead, in {@code all} and {@code any}
@@ -42,13 +42,15 @@ public sealed interface LeadFilter {
     record Any(String rule, List<LeadFilter> conditions) implements LeadFilter {
         @Override
         public Optional<Refusal> refusal(JsonNode lead) {
+            List<String> whyNot = new ArrayList<>(conditions.size());
             for (LeadFilter condition : conditions) {
-                if (condition.refusal(lead).isEmpty()) {
+                Optional<Refusal> refusal = condition.refusal(lead);
+                if (refusal.isEmpty()) {
                     return Optional.empty();
                 }
+                whyNot.add(refusal.get().why());
             }
-            return Optional.of(new Refusal(rule, "none of its " + conditions.size() + " conditions holds: "
-                    + conditions.stream().map(c -> c.refusal(lead).map(Refusal::why).orElse("")).collect(Collectors.joining("; "))));
+            return Optional.of(new Refusal(rule, "none of its " + conditions.size() + " conditions holds: " + String.join("; ", whyNot)));
         }
     }
 

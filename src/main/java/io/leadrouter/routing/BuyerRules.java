@@ -122,12 +122,17 @@ public final class BuyerRules {
             return;
         }
         String buyerId = exchange.getProperty(ExchangeKeys.BUYER_ID, String.class);
-        String leadId = exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId();
+        Lead lead = exchange.getProperty(ExchangeKeys.LEAD, Lead.class);
+        String leadId = lead.leadId();
+        // the buyer as it was offered the lead: its file may have changed or gone since
+        Buyer offeredTo = catalog.find(buyerId).orElse(exchange.getProperty(LeadWalk.OFFERED_TO, Buyer.class));
         DeliveryOutcome outcome = exchange.getProperty(ExchangeKeys.OUTCOME, DeliveryOutcome.class);
         boolean bought = outcome != null && outcome.accepted() && !exchange.getProperty(ExchangeKeys.HELD, false, Boolean.class);
         DatabaseOutage.waitOut("settling the offer of lead " + leadId + " to " + buyerId, exchange.getContext()::isStarted, () -> {
-            if (bought) {
-                reservations.sold(buyerId, leadId);
+            if (bought && offeredTo != null) {
+                reservations.sold(offeredTo, lead);
+            } else if (bought) {
+                reservations.markSold(buyerId, leadId);
             } else {
                 reservations.release(buyerId, leadId);
             }

@@ -14,7 +14,8 @@ public final class BuyerRulesRoutes extends RouteBuilder {
         from("timer:buyer-rules-sweep?delay={{leadrouter.rules.sweep-ms}}&period={{leadrouter.rules.sweep-ms}}")
                 .routeId("buyer-rules-sweep")
                 .bean("offerReservations", "sweep").id("settle-abandoned-reservations")
-                .bean("scheduledRelease", "releaseOpenBuyers").id("release-leads-held-for-hours");
+                .bean("scheduledRelease", "releaseOpenBuyers").id("release-leads-held-for-hours")
+                .bean("suppressionFiles", "forgetRemovedFiles").id("forget-removed-suppression-files");
 
         // noop: the operator's files stay as they are; a file is read again when its size or time changes.
         // The first poll at once: until a polling consumer has polled, Camel's readiness check says DOWN.

@@ -84,12 +84,61 @@ final class CapCounters {
         }
     }
 
-    void sold(Connection c, String buyerId, String leadId) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement(
-                "update cap_reservations set sold_at = clock_timestamp() where recipient_id = ? and lead_id = ? and sold_at is null")) {
-            update.setString(1, buyerId);
+    /**
+     * The buyer bought the lead: its slot stays taken. A slot given back meanwhile (its instance looked
+     * gone to the others for long) is counted again, whatever the cap says now: the sale happened.
+     */
+    void sold(Connection c, Buyer buyer, String leadId, Instant now, String instanceId) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("""
+                update cap_reservations set sold_at = clock_timestamp() where recipient_id = ? and lead_id = ?
+                returning 1""")) {
+            update.setString(1, buyer.id());
             update.setString(2, leadId);
-            update.executeUpdate();
+            try (ResultSet rs = update.executeQuery()) {
+                if (rs.next() || buyer.rules().caps().isEmpty()) {
+                    return;
+                }
+            }
+        }
+        ZonedDateTime local = now.atZone(buyer.rules().timeZone());
+        List<String> periods = new ArrayList<>();
+        List<Timestamp> starts = new ArrayList<>();
+        buyer.rules().caps().stream().map(Cap::period).distinct().sorted().forEach(p -> {
+            periods.add(p.label());
+            starts.add(Timestamp.from(p.start(local).toInstant()));
+        });
+        if (newReservation(c, buyer, leadId, instanceId, periods, starts)) {
+            for (int i = 0; i < periods.size(); i++) {
+                countAnyway(c, buyer.id(), periods.get(i), starts.get(i), buyer.price());
+            }
+            update(c, "update cap_reservations set sold_at = clock_timestamp() where recipient_id = ? and lead_id = ?", buyer.id(), leadId);
+        }
+    }
+
+    /** Marks a reservation sold as it stands (a gone instance's sale, found in the events). */
+    static void markSold(Connection c, String buyerId, String leadId) throws SQLException {
+        update(c, "update cap_reservations set sold_at = clock_timestamp() where recipient_id = ? and lead_id = ? and sold_at is null",
+                buyerId, leadId);
+    }
+
+    private static void countAnyway(Connection c, String buyerId, String period, Timestamp start, BigDecimal price) throws SQLException {
+        try (PreparedStatement upsert = c.prepareStatement("""
+                insert into cap_usage (recipient_id, period, period_start, leads, amount) values (?, ?, ?, 1, ?)
+                on conflict (recipient_id, period, period_start) do update
+                    set leads = cap_usage.leads + 1, amount = cap_usage.amount + excluded.amount""")) {
+            upsert.setString(1, buyerId);
+            upsert.setString(2, period);
+            upsert.setTimestamp(3, start);
+            upsert.setBigDecimal(4, price);
+            upsert.executeUpdate();
+        }
+    }
+
+    private static void update(Connection c, String sql, String buyerId, String leadId) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            statement.setString(1, buyerId);
+            statement.setString(2, leadId);
+            statement.executeUpdate();
         }
     }
 

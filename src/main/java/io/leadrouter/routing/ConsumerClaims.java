@@ -70,12 +70,40 @@ final class ConsumerClaims {
         }
     }
 
-    void sold(Connection c, String buyerId, String leadId) throws SQLException {
+    /** Marks a lead's claims sold as they stand (a gone instance's sale, found in the events). */
+    static void markSold(Connection c, String buyerId, String leadId) throws SQLException {
         try (PreparedStatement update = c.prepareStatement(
                 "update consumer_claims set sold_at = clock_timestamp() where recipient_id = ? and lead_id = ? and sold_at is null")) {
             update.setString(1, buyerId);
             update.setString(2, leadId);
             update.executeUpdate();
+        }
+    }
+
+    /**
+     * The buyer bought the lead: its consumer stays claimed. Claims given back meanwhile (their instance
+     * looked gone to the others for long) are taken again where nobody else holds them.
+     */
+    void sold(Connection c, String buyerId, String leadId, List<byte[]> identities, String instanceId) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "update consumer_claims set sold_at = clock_timestamp() where recipient_id = ? and lead_id = ? and sold_at is null")) {
+            update.setString(1, buyerId);
+            update.setString(2, leadId);
+            if (update.executeUpdate() > 0 || identities.isEmpty()) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("""
+                insert into consumer_claims (recipient_id, identity, lead_id, claimed_by, sold_at)
+                values (?, ?, ?, ?, clock_timestamp()) on conflict do nothing""")) {
+            for (byte[] identity : identities) {
+                insert.setString(1, buyerId);
+                insert.setBytes(2, identity);
+                insert.setString(3, leadId);
+                insert.setString(4, instanceId);
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

@@ -9,7 +9,9 @@ import io.leadrouter.model.Lead;
 import io.leadrouter.intake.LeadCompletions;
 import io.leadrouter.support.DatabaseOutage;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -32,8 +34,11 @@ public final class LeadWalk {
     private final LeadCompletions completions;
     private final HeldLeads held;
     private final GoneBuyers gone;
+    private final RoutingDecisions decisions;
 
-    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadCompletions completions, HeldLeads held, GoneBuyers gone) {
+    public LeadWalk(LeadHistory history, BuyerCatalog catalog, LeadCompletions completions, HeldLeads held, GoneBuyers gone,
+            RoutingDecisions decisions) {
+        this.decisions = decisions;
         this.history = history;
         this.catalog = catalog;
         this.completions = completions;
@@ -82,18 +87,45 @@ public final class LeadWalk {
     }
 
     /** Plans the next wave (empty when the walk is over). */
-    public void advance(Exchange exchange) {
+    public void advance(Exchange exchange) throws SQLException {
         exchange.removeProperty(ExchangeKeys.OUTCOME);
         exchange.removeProperty(OFFERED_TO);
         exchange.removeProperty(ExchangeKeys.BUYER_ID);
         WavePlan plan = exchange.getProperty(PLAN, WavePlan.class);
         List<Buyer> wave = plan.nextWave();
-        // a buyer removed since the lead was planned is skipped: its route is gone, and offering to it would block;
-        // so is a buyer that answered 410 Gone (until its file changes)
-        while (!wave.isEmpty() && wave.stream().noneMatch(this::offerable)) {
+        List<Buyer> offered = offerable(exchange, wave);
+        while (!wave.isEmpty() && offered.isEmpty()) {
             wave = plan.nextWave();
+            offered = offerable(exchange, wave);
         }
-        exchange.setProperty(WAVE, new Wave(wave.stream().filter(this::offerable).toList()));
+        exchange.setProperty(WAVE, new Wave(offered));
+    }
+
+    /**
+     * The buyers of the wave the lead may be offered to. A buyer removed since the lead was planned is
+     * skipped: its route is gone, and offering to it would block. So is a buyer that answered 410 Gone
+     * (until its file changes), with the decision recorded for GET /leads/{id}.
+     */
+    private List<Buyer> offerable(Exchange exchange, List<Buyer> wave) throws SQLException {
+        List<Buyer> offerable = new ArrayList<>();
+        for (Buyer buyer : wave) {
+            if (catalog.find(buyer.id()).isEmpty()) {
+                continue;
+            }
+            Optional<GoneBuyers.Gone> answered410 = gone.gone(buyer.id());
+            if (answered410.isEmpty()) {
+                offerable.add(buyer);
+            } else if (decisions != null) {
+                String leadId = exchange.getProperty(ExchangeKeys.LEAD, Lead.class).leadId();
+                RuleRefusal refusal = new RuleRefusal(RuleRefusal.GONE, "gone", "the buyer answered 410 Gone at "
+                        + answered410.get().since() + " (lead " + answered410.get().leadId() + "): no leads until its file changes");
+                DatabaseOutage.waitOut("decision on lead " + leadId + " at " + buyer.id(), exchange.getContext()::isStarted, () -> {
+                    decisions.record(leadId, buyer.id(), refusal);
+                    return null;
+                });
+            }
+        }
+        return offerable;
     }
 
     /** The walk is over: the planned wave has nobody in it. */
@@ -134,7 +166,4 @@ public final class LeadWalk {
         }
     }
 
-    private boolean offerable(Buyer buyer) {
-        return catalog.find(buyer.id()).isPresent() && !gone.isGone(buyer.id());
-    }
 }

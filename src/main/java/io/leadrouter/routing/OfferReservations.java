@@ -8,6 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +37,11 @@ public final class OfferReservations {
     private final Clock clock;
     private final CapCounters caps = new CapCounters();
     private final ConsumerClaims claims = new ConsumerClaims();
+    /** An instance whose presence lock was free this long is gone: what it reserved and left is settled by the others. */
+    static final Duration GONE_FOR = Duration.ofSeconds(30);
+
+    /** Instances that looked gone at the last sweep, and since when. */
+    private final Map<String, Instant> goneSince = new HashMap<>();
     /** Buyers with a suppression list, so that the others' offers do not ask the database (refreshed at every sweep). */
     private volatile Set<String> suppressing = Set.of();
 
@@ -50,12 +59,14 @@ public final class OfferReservations {
     /** Reserves what the offer needs, or answers the rule that says no (nothing reserved then). */
     public Optional<RuleRefusal> reserve(Buyer buyer, Lead lead) throws SQLException {
         RoutingRules rules = buyer.rules();
-        List<String> fields = rules.dedupe() != null ? rules.dedupe().fields() : RoutingRules.Dedupe.DEFAULT_FIELDS;
-        List<byte[]> identities = ConsumerIdentities.of(lead.payload(), fields);
+        List<byte[]> identities = dedupeIdentities(buyer, lead);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Optional<RuleRefusal> refusal = suppressing.contains(buyer.id()) ? claims.suppressed(c, buyer.id(), identities) : Optional.empty();
+                // suppression lists hold e-mails and phones: checked against those, whatever the dedupe fields are
+                Optional<RuleRefusal> refusal = suppressing.contains(buyer.id())
+                        ? claims.suppressed(c, buyer.id(), ConsumerIdentities.of(lead.payload(), suppressionFields(rules)))
+                        : Optional.empty();
                 if (refusal.isEmpty() && rules.dedupe() != null) {
                     refusal = claims.claim(c, buyer.id(), lead.leadId(), identities, rules.dedupe().windowDays(), instanceId);
                 }
@@ -76,11 +87,34 @@ public final class OfferReservations {
     }
 
     /** The buyer bought the lead: its slot and its consumer stay taken. */
-    public void sold(String buyerId, String leadId) throws SQLException {
+    public void sold(Buyer buyer, Lead lead) throws SQLException {
+        List<byte[]> identities = buyer.rules().dedupe() != null ? dedupeIdentities(buyer, lead) : List.of();
         inTransaction(c -> {
-            caps.sold(c, buyerId, leadId);
-            claims.sold(c, buyerId, leadId);
+            caps.sold(c, buyer, lead.leadId(), clock.instant(), instanceId);
+            claims.sold(c, buyer.id(), lead.leadId(), identities, instanceId);
         });
+    }
+
+    /** The buyer bought the lead, and its file is unknown here (gone): its slot and consumer stay taken as they are. */
+    void markSold(String buyerId, String leadId) throws SQLException {
+        inTransaction(c -> {
+            CapCounters.markSold(c, buyerId, leadId);
+            ConsumerClaims.markSold(c, buyerId, leadId);
+        });
+    }
+
+    private static List<byte[]> dedupeIdentities(Buyer buyer, Lead lead) {
+        RoutingRules.Dedupe dedupe = buyer.rules().dedupe();
+        return ConsumerIdentities.of(lead.payload(), dedupe != null ? dedupe.fields() : RoutingRules.Dedupe.DEFAULT_FIELDS);
+    }
+
+    private static List<String> suppressionFields(RoutingRules rules) {
+        if (rules.dedupe() == null) {
+            return RoutingRules.Dedupe.DEFAULT_FIELDS;
+        }
+        Set<String> fields = new java.util.LinkedHashSet<>(RoutingRules.Dedupe.DEFAULT_FIELDS);
+        fields.addAll(rules.dedupe().fields());
+        return List.copyOf(fields);
     }
 
     /** The buyer did not buy the lead (refused, failed, or the lead was held): its slot and consumer are free again. */
@@ -106,17 +140,27 @@ public final class OfferReservations {
      * The sweep: learns which buyers have suppression lists, and gives back what instances that are
      * gone reserved and never settled (kept as sold where the buyer's delivered event says it bought).
      */
-    public void sweep() throws SQLException {
+    public synchronized void sweep() throws SQLException {
+        Instant now = clock.instant();
+        Map<String, Instant> goneNow = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
             suppressing = Set.copyOf(strings(c, "select distinct recipient_id from buyer_suppressions"));
             for (String owner : strings(c, """
                     select reserved_by from cap_reservations where sold_at is null
                     union select claimed_by from consumer_claims where sold_at is null""")) {
-                if (!owner.equals(instanceId) && InstancePresence.isGone(c, owner)) {
+                if (owner.equals(instanceId) || !InstancePresence.isGone(c, owner)) {
+                    continue;
+                }
+                Instant since = goneSince.getOrDefault(owner, now);
+                goneNow.put(owner, since);
+                // gone that long, not a live instance whose presence session dropped a moment (it renews it)
+                if (!since.plus(GONE_FOR).isAfter(now)) {
                     settleLeftBy(c, owner);
                 }
             }
         }
+        goneSince.clear();
+        goneSince.putAll(goneNow);
     }
 
     private void settleLeftBy(Connection c, String owner) throws SQLException {
@@ -137,7 +181,7 @@ public final class OfferReservations {
         }
         for (String[] offer : left) {
             if (Boolean.parseBoolean(offer[2])) {
-                sold(offer[0], offer[1]);
+                markSold(offer[0], offer[1]);
             } else {
                 release(offer[0], offer[1], owner);
             }

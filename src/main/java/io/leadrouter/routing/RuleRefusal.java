@@ -14,4 +14,6 @@ public record RuleRefusal(String decision, String rule, String detail) {
     public static final String OUTSIDE_HOURS = "outside_hours";
     public static final String HELD_FOR_HOURS = "held_for_hours";
     public static final String HOLD_EXPIRED = "hold_expired";
+    /** Not a rule of the buyer file: the buyer answered 410 Gone, and takes no leads until its file changes. */
+    public static final String GONE = "gone";
 }

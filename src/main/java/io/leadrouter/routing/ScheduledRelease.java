@@ -29,7 +29,7 @@ public final class ScheduledRelease {
     /** Answers how many held leads went to their buyers. */
     public int releaseOpenBuyers() throws SQLException {
         int sent = 0;
-        for (Buyer buyer : catalog.enabledByPriority()) {
+        for (Buyer buyer : catalog.all()) {
             RoutingRules.Schedule schedule = buyer.rules().schedule();
             if (schedule == null || schedule.outsideHours() != RoutingRules.OutsideHours.HOLD) {
                 continue;

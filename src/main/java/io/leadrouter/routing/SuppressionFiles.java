@@ -1,5 +1,7 @@
 package io.leadrouter.routing;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +20,21 @@ public final class SuppressionFiles {
     private static final Logger LOG = LoggerFactory.getLogger(SuppressionFiles.class);
 
     private final SuppressionLists lists;
+    private final Path folder;
 
-    public SuppressionFiles(SuppressionLists lists) {
+    public SuppressionFiles(SuppressionLists lists, Path folder) {
         this.lists = lists;
+        this.folder = folder;
+    }
+
+    /** Step {@code forget-removed-suppression-files} of the rules' sweep: a buyer whose file is gone has no list from it. */
+    public void forgetRemovedFiles() throws SQLException {
+        for (String buyerId : lists.buyersWithFileLists()) {
+            if (!Files.exists(folder.resolve(buyerId + ".txt"))) {
+                lists.replaceFileList(buyerId, List.of());
+                LOG.info("Suppression file {}.txt removed: buyer {} has no list from a file now", buyerId, buyerId);
+            }
+        }
     }
 
     public void load(Exchange exchange) throws SQLException {
@@ -51,7 +65,7 @@ public final class SuppressionFiles {
     }
 
     /** email for an address, phone for 7 to 15 digits (with any punctuation), else null. */
-    static String kindOf(String value) {
+    public static String kindOf(String value) {
         if (value.indexOf('@') > 0 && value.indexOf('@') < value.length() - 1) {
             return "email";
         }

@@ -57,6 +57,19 @@ public final class SuppressionLists {
         }
     }
 
+    /** The buyers with a list from a file. */
+    public List<String> buyersWithFileLists() throws SQLException {
+        List<String> buyers = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("select distinct recipient_id from buyer_suppressions where source = 'file'");
+                java.sql.ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                buyers.add(rs.getString(1));
+            }
+        }
+        return buyers;
+    }
+
     private static int insert(Connection c, String buyerId, List<byte[]> identities, String source) throws SQLException {
         int added = 0;
         try (PreparedStatement insert = c.prepareStatement(

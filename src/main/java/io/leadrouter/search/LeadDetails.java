@@ -122,7 +122,8 @@ public final class LeadDetails {
                     : "held since " + offer.heldSince + ": the buyer's circuit is open or it is paused; offered when it closes";
         }
         if (offer.decision != null && offer.attempts == 0) {
-            return "not offered: its rule " + offer.rule + " said no (" + offer.decision + "): " + offer.ruleDetail;
+            return "gone".equals(offer.decision) ? "not offered: " + offer.ruleDetail
+                    : "not offered: its rule " + offer.rule + " said no (" + offer.decision + "): " + offer.ruleDetail;
         }
         if (offer.offered()) {
             return "offered at priority " + offer.priority + (Boolean.TRUE.equals(offer.exclusive) ? " as an exclusive buyer" : "");

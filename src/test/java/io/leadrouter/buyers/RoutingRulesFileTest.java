@@ -122,6 +122,46 @@ class RoutingRulesFileTest {
         assertTrue(refused("schedule:\n  hours:\n    mon: \"9-17\"\n").contains("schedule.hours.mon"));
         assertTrue(refused("caps:\n  leads:\n    year: 5\n").contains("caps.leads"));
         assertTrue(refused("dedupe:\n  fields: [email]\n").contains("dedupe"));
+        assertTrue(refused("accept_if:\n  - field: email\n    matches: '(a{1000}){1000}'\n")
+                .contains("accept_if[0].matches: its counted repetitions make 1000000 copies"), "a regex whose every match would be slow");
+        assertTrue(refused("accept_if:\n  - field: email\n    matches: '((a{1000}){1000}){1000}'\n")
+                .contains("accept_if[0].matches: its counted repetitions make 1000000000 copies"), "refused before compiling runs out of memory");
+        assertTrue(refused("accept_if:\n  - field: email\n    matches: '(\\w+\\s+){0,500}(\\d+\\s*){0,500}(x|y|z){999}'\n")
+                .contains("too large once compiled"), refused("accept_if:\n  - field: email\n    matches: '(\\w+\\s+){0,500}(\\d+\\s*){0,500}(x|y|z){999}'\n"));
+        assertTrue(refused("accept_if:\n  - field: email\n    matches: '" + "a".repeat(1001) + "'\n")
+                .contains("accept_if[0].matches: a regular expression is at most 1000 characters"));
+        String deep = "accept_if:\n" + "  ".repeat(0) + nested(9);
+        assertTrue(refused(deep).contains("groups nest at most 8 deep"), refused(deep));
+        parse("accept_if:\n" + nested(8));
+    }
+
+    /** An accept_if whose any groups nest this deep, around one condition. */
+    private static String nested(int depth) {
+        StringBuilder yaml = new StringBuilder();
+        String indent = "  ";
+        for (int i = 0; i < depth; i++) {
+            yaml.append(indent).append("- any:\n");
+            indent += "    ";
+        }
+        return yaml.append(indent).append("- field: state\n").append(indent).append("  equals: TX\n").toString();
+    }
+
+    @Test
+    void periodsStartInTheBuyersZoneAcrossDaylightSavingChanges() {
+        ZoneId chicago = ZoneId.of("America/Chicago");
+        // 2026-03-08: clocks go from 02:00 CST to 03:00 CDT; 04:30 CDT is 09:30 UTC
+        ZonedDateTime spring = java.time.Instant.parse("2026-03-08T09:30:00Z").atZone(chicago);
+        assertEquals(java.time.Instant.parse("2026-03-08T06:00:00Z"), RoutingRules.Period.DAY.start(spring).toInstant(), "midnight CST");
+        assertEquals(java.time.Instant.parse("2026-03-08T09:00:00Z"), RoutingRules.Period.HOUR.start(spring).toInstant());
+        // 2026-11-01: 01:00-02:00 comes twice, CDT then CST; each 01:30 starts its own hour
+        ZonedDateTime firstOneThirty = java.time.Instant.parse("2026-11-01T06:30:00Z").atZone(chicago);
+        ZonedDateTime secondOneThirty = java.time.Instant.parse("2026-11-01T07:30:00Z").atZone(chicago);
+        assertEquals(java.time.Instant.parse("2026-11-01T06:00:00Z"), RoutingRules.Period.HOUR.start(firstOneThirty).toInstant());
+        assertEquals(java.time.Instant.parse("2026-11-01T07:00:00Z"), RoutingRules.Period.HOUR.start(secondOneThirty).toInstant());
+        assertEquals(java.time.Instant.parse("2026-11-01T05:00:00Z"), RoutingRules.Period.DAY.start(secondOneThirty).toInstant(), "midnight CDT");
+        assertEquals(java.time.Instant.parse("2026-11-01T05:00:00Z"), RoutingRules.Period.MONTH.start(secondOneThirty).toInstant());
+        // a Sunday: its week began on Monday 26 October, at midnight CDT
+        assertEquals(java.time.Instant.parse("2026-10-26T05:00:00Z"), RoutingRules.Period.WEEK.start(secondOneThirty).toInstant());
     }
 
     @Test
@@ -159,8 +199,9 @@ class RoutingRulesFileTest {
         assertTrue(schedule.isOpen(monday9.plusDays(5).plusHours(14).plusMinutes(59)), "saturday until midnight");
         assertFalse(schedule.isOpen(monday9.plusDays(5).plusHours(3).plusMinutes(30)), "saturday's lunch break");
         assertFalse(schedule.isOpen(monday9.plusDays(1)), "a day not listed is closed");
-        // 15:00 UTC on that Monday is 09:00 in Chicago
-        assertTrue(schedule.isOpen(monday9.withZoneSameInstant(ZoneId.of("UTC")).withZoneSameInstant(rules.timeZone())));
+        // 15:00 UTC on that Monday is 09:00 in Chicago: open; 09:00 UTC is not
+        assertTrue(schedule.isOpen(java.time.Instant.parse("2026-12-07T15:00:00Z").atZone(rules.timeZone())));
+        assertFalse(schedule.isOpen(java.time.Instant.parse("2026-12-07T09:00:00Z").atZone(rules.timeZone())));
         assertEquals(ZonedDateTime.of(2026, 12, 7, 0, 0, 0, 0, rules.timeZone()),
                 RoutingRules.Period.WEEK.start(monday9.plusDays(3).plus(Duration.ofHours(5))), "weeks start on Monday");
     }

@@ -151,6 +151,13 @@ class BuyerSignalsTest {
         JsonNode secondEvents = router.events(second);
         assertEquals(0, secondEvents.findValues("recipient").stream().filter(r -> r.path("id").asText().equals(goneId)).count(),
                 "a gone buyer is offered no lead: " + secondEvents.toPrettyString());
+        JsonNode details = RouterUnderTest.read(router.call("GET", "/leads/" + second, router.adminKey(), null, null).body());
+        JsonNode goneInDetails = null;
+        for (JsonNode buyer : details.path("buyers")) {
+            goneInDetails = buyer.path("recipient_id").asText().equals(goneId) ? buyer : goneInDetails;
+        }
+        assertEquals("gone", goneInDetails.path("rule").path("decision").asText(), details.toPrettyString());
+        assertTrue(goneInDetails.path("why").asText().startsWith("not offered: the buyer answered 410 Gone"), goneInDetails.toString());
 
         gone.answerFromNowOn(Reply.json(200, ACCEPTED));
         router.writeBuyer(goneId + ".yaml", buyerFile(goneId, gone, 1, false).replace("tier: premium", "tier: standard"));

@@ -72,7 +72,7 @@ class LeadWalkRouteTest extends ProjectRouteTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         super.bindToRegistry(registry);
         // a new lead's walk reads no history, and its completion mark is replaced: no database is needed
-        registry.bind("leadWalk", new LeadWalk(new LeadHistory(null, catalog), catalog, null, null, new GoneBuyers(null, catalog)));
+        registry.bind("leadWalk", new LeadWalk(new LeadHistory(null, catalog), catalog, null, null, new GoneBuyers(null, catalog), null));
     }
 
     @Override

@@ -126,6 +126,10 @@ class BuyerRulesTest {
             assertEquals(2, RouterUnderTest.read(added.body()).path("added").asInt());
             assertEquals(400, router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", operator, "application/json",
                     "{\"names\": [\"x\"]}").statusCode());
+            HttpResponse<String> notAPhone = router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", operator, "application/json",
+                    "{\"phones\": [\"5551112222\", \"n/a\"]}");
+            assertEquals(400, notAPhone.statusCode());
+            assertTrue(notAPhone.body().contains("phones[1]: not a phone number"), notAPhone.body());
             assertEquals(403, router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", router.newBuyerKey("rcp_someoneElse"),
                     "application/json", "{\"emails\": [\"x@example.com\"]}").statusCode(), "a buyer key adds to its own list only");
             assertEquals(200, router.call("POST", "/buyers/rcp_rulesSuppressing/suppressions", router.newBuyerKey("rcp_rulesSuppressing"),
@@ -175,6 +179,7 @@ class BuyerRulesTest {
             assertEquals(1, buyer.requestCount());
             assertEquals("suppressed", buyerInDetails(byEmail, "rcp_rulesSuppressFile").path("rule").path("decision").asText());
             java.nio.file.Files.delete(file);
+            Awaitility.await("the removed file's list gone").atMost(Duration.ofSeconds(10)).until(() -> router.count(suppressed) == 0);
             java.nio.file.Files.delete(folder);
         }
     }
