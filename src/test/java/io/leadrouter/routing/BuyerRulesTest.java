@@ -254,6 +254,27 @@ class BuyerRulesTest {
     }
 
     @Test
+    void aSaleWhoseSlotAndClaimsWereGivenBackMeanwhileCountsAgain() throws Exception {
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        try (StubBuyer buyer = StubBuyer.answering(Reply.once(answer, Reply.json(200, BuyerFiles.ACCEPTED)))) {
+            install("rcp_rulesGivenBack", buyer, "caps:\n  leads:\n    day: 5\ndedupe:\n  window_days: 30\n");
+            String leadId = router.postLead(lead("jo@example.com", "5556660000", "ca"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buyer.requestCount() == 1);
+            // what another instance's sweep does to the offers of an instance that looked gone: gives them back
+            assertEquals(1, router.count("with given as (delete from cap_reservations where lead_id = '" + leadId + "' returning 1), "
+                    + "uncounted as (update cap_usage set leads = leads - 1 where recipient_id = 'rcp_rulesGivenBack') select count(*) from given"));
+            assertEquals(2, router.count("with given as (delete from consumer_claims where lead_id = '" + leadId + "' returning 1) select count(*) from given"));
+            answer.countDown();
+            router.awaitCompleted(leadId);
+            assertEquals(1, router.count("select leads from cap_usage where recipient_id = 'rcp_rulesGivenBack' and period = 'day'"),
+                    "the sale is counted again");
+            assertEquals(1, router.count("select count(*) from cap_reservations where sold_at is not null and lead_id = '" + leadId + "'"));
+            assertEquals(2, router.count("select count(*) from consumer_claims where sold_at is not null and lead_id = '" + leadId + "'"),
+                    "its consumer is the buyer's again");
+        }
+    }
+
+    @Test
     void aClosedBuyerSkipsOrHoldsItsLeadAndTakesTheHeldOneWhenItOpens() throws Exception {
         // closed today and tomorrow (UTC): open only two days from now
         String closedNow = "schedule:\n  hours:\n    " + day(2) + ": \"00:00-24:00\"\n";
