@@ -14,8 +14,12 @@ final class BenchBuyerFiles {
     private BenchBuyerFiles() {
     }
 
-    /** A non-exclusive JSON buyer that accepts on {"result":"accepted"}, like the quick start's Premier buyer. */
+    /**
+     * A non-exclusive JSON buyer that accepts on {"result":"accepted"}, like the quick start's Premier buyer,
+     * followed by the buyer's routing rules, if any.
+     */
     static String yaml(BenchBuyer buyer, String url, int timeoutMs) {
+        String rules = buyer.rules().isEmpty() || buyer.rules().endsWith("\n") ? buyer.rules() : buyer.rules() + "\n";
         return """
                 id: %s
                 name: Bench %s buyer %s
@@ -59,7 +63,7 @@ final class BenchBuyerFiles {
                   payout: "$.payout"
                   rejection_reason: "$.message"
                 """.formatted(buyer.id(), buyer.role().name().toLowerCase(java.util.Locale.ROOT), buyer.id(), url,
-                timeoutMs, buyer.priority(), MAX_ATTEMPTS);
+                timeoutMs, buyer.priority(), MAX_ATTEMPTS) + rules;
     }
 
     /** Writes the file atomically (temporary name, then move), so the router never reads half a file. */

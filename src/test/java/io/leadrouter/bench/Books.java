@@ -62,6 +62,9 @@ record Books(long accepted, long leadsStored, long leadsCompleted, Map<String, L
                 }
             }
         }
+        if (scenario.hasRules()) {
+            rulesLetEveryLeadThrough(scenario, accepted, table, problems);
+        }
         long repeated = table.repeatedTerminalOutcomes();
         if (repeated != 0) {
             problems.add(repeated + " terminal outcome(s) repeat a (lead, buyer) pair");
@@ -85,6 +88,34 @@ record Books(long accepted, long leadsStored, long leadsCompleted, Map<String, L
         return new Books(accepted, leadsStored, table.completedLeads(), terminalLeads, repeated, deadLettered, held, calls,
                 inTable.size(), onTopic.size(), firehose.records(), missingOnTopic.size(), missingInTable.size(),
                 List.copyOf(problems));
+    }
+
+    /**
+     * A scenario whose rules let every lead through (rules-3): no rule said no, every lead was bought by
+     * every buyer, and what the offers reserved was settled as sold (a cap slot, a consumer claim per lead).
+     */
+    private static void rulesLetEveryLeadThrough(Scenario scenario, long accepted, EventTable table, List<String> problems)
+            throws SQLException {
+        long decisions = table.routingDecisions();
+        if (decisions != 0) {
+            problems.add(decisions + " routing decision(s): a rule did not let a lead through");
+        }
+        long unsettled = table.unsettledReservations();
+        if (unsettled != 0) {
+            problems.add(unsettled + " cap slot(s) or consumer claim(s) not settled");
+        }
+        for (BenchBuyer buyer : scenario.buyers()) {
+            long delivered = table.leadsDelivered(buyer.id());
+            if (delivered != accepted) {
+                problems.add("leads accepted " + accepted + " != leads delivered to " + buyer.id() + " " + delivered);
+            }
+            if (buyer.caps() && table.capSlotsSold(buyer.id()) != accepted) {
+                problems.add("leads accepted " + accepted + " != cap slots sold for " + buyer.id() + " " + table.capSlotsSold(buyer.id()));
+            }
+            if (buyer.dedupes() && table.consumersSold(buyer.id()) != accepted) {
+                problems.add("leads accepted " + accepted + " != consumers sold to " + buyer.id() + " " + table.consumersSold(buyer.id()));
+            }
+        }
     }
 
     /** For a run that did not get as far as its books (the router did not finish in time, or failed). */

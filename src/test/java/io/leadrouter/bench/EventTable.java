@@ -184,6 +184,44 @@ final class EventTable implements AutoCloseable {
         }
     }
 
+    /** Rules' decisions recorded (a lead not offered to a buyer, or held for its hours). */
+    long routingDecisions() throws SQLException {
+        return single("select count(*) from routing_decisions");
+    }
+
+    /** Cap slots and consumer claims reserved by offers and not settled yet (neither sold nor given back). */
+    long unsettledReservations() throws SQLException {
+        return single("select (select count(*) from cap_reservations where sold_at is null)"
+                + " + (select count(*) from consumer_claims where sold_at is null)");
+    }
+
+    /** Leads this buyer bought by its cap slots: reservations settled as sold. */
+    long capSlotsSold(String buyerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select count(*) from cap_reservations where recipient_id = ? and sold_at is not null")) {
+            select.setString(1, buyerId);
+            return count(select);
+        }
+    }
+
+    /** Leads whose consumer this buyer bought: consumer claims settled as sold, by lead. */
+    long consumersSold(String buyerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select count(distinct lead_id) from consumer_claims where recipient_id = ? and sold_at is not null")) {
+            select.setString(1, buyerId);
+            return count(select);
+        }
+    }
+
+    /** Leads delivered to (bought by) this buyer. */
+    long leadsDelivered(String buyerId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select count(distinct lead_id) from recipient_events where recipient_id = ? and event_type = 'recipient.delivered'")) {
+            select.setString(1, buyerId);
+            return count(select);
+        }
+    }
+
     Set<String> eventIds() throws SQLException {
         Set<String> ids = new HashSet<>();
         try (PreparedStatement select = connection.prepareStatement("select event_id::text from recipient_events");

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,12 +66,35 @@ final class LoadGenerator {
      */
     static Result post(String url, String contentType, String body, Map<String, String> headers, int expectedStatus,
             int count, int concurrency, double ratePerSecond, Duration atMost) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = request(url, contentType, body, headers);
+        return post(i -> request, expectedStatus, count, concurrency, ratePerSecond, atMost);
+    }
+
+    /**
+     * {@link #post(String, String, String, Map, int, int, int, double, Duration)} with a body of its own
+     * per request ({@code bodies.apply(i)} for request i), all made before the first request is sent, so
+     * that the load costs the client what one body for all does.
+     */
+    static Result post(String url, String contentType, IntFunction<String> bodies, Map<String, String> headers,
+            int expectedStatus, int count, int concurrency, double ratePerSecond, Duration atMost) throws InterruptedException {
+        HttpRequest[] requests = new HttpRequest[count];
+        for (int i = 0; i < count; i++) {
+            requests[i] = request(url, contentType, bodies.apply(i), headers);
+        }
+        return post(i -> requests[i], expectedStatus, count, concurrency, ratePerSecond, atMost);
+    }
+
+    private static HttpRequest request(String url, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder template = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(template::header);
-        HttpRequest request = template.build();
+        return template.build();
+    }
+
+    private static Result post(IntFunction<HttpRequest> requests, int expectedStatus, int count, int concurrency,
+            double ratePerSecond, Duration atMost) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
 
         AtomicInteger next = new AtomicInteger();
         AtomicInteger accepted = new AtomicInteger();
@@ -91,7 +115,7 @@ final class LoadGenerator {
                     paceUntil(start[0], i, ratePerSecond);
                     long sent = System.nanoTime();
                     try {
-                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = client.send(requests.apply(i), HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() == expectedStatus) {
                             latencies[i] = (System.nanoTime() - sent) / 1e6;
                             accepted.incrementAndGet();

@@ -22,6 +22,11 @@ public enum Scenario {
             "router-kafka with two router instances in one consumer group, on one database and one Kafka cluster"),
     FANOUT_3("fanout-3", "fanout", Intake.HTTP, fastBuyers(3),
             "three non-exclusive /fast buyers, each lead to all three"),
+    RULES_3("rules-3", "rules", Intake.HTTP, rulesBuyers(),
+            "fanout-3 with buyer rules that let every lead through: buyer 1 an accept_if of four conditions (in, min/max,"
+                    + " an RE2 matches, an any group) and a schedule open all week, buyer 2 caps (leads a day, budget a month:"
+                    + " a slot reserved and settled per offer), buyer 3 dedupe (a consumer claim per offer); each lead its own"
+                    + " e-mail and phone"),
     FANOUT_10("fanout-10", "fanout", Intake.HTTP, fastBuyers(10),
             "ten non-exclusive /fast buyers, each lead to all ten"),
     ISOLATION_SOLO("isolation-solo", "isolation", Intake.HTTP, List.of(BenchBuyer.fast("rcp_benchFast1", 2)),
@@ -104,6 +109,58 @@ public enum Scenario {
             buyers.add(BenchBuyer.fast("rcp_benchFast" + i, i));
         }
         return List.copyOf(buyers);
+    }
+
+    /**
+     * rules-3's buyers: fanout-3's, each with rules every bench lead passes, so that each offer runs the
+     * rules' code (the filter and schedule in memory, the caps' and the dedupe's reservation and settlement
+     * in PostgreSQL) and is still delivered.
+     */
+    private static List<BenchBuyer> rulesBuyers() {
+        List<BenchBuyer> fast = fastBuyers(3);
+        return List.of(
+                fast.get(0).withRules("""
+                        accept_if:
+                          - field: state
+                            in: [TX, OK, LA, CA]
+                          - field: score
+                            min: 1
+                            max: 100
+                          - field: email
+                            matches: '@(example|mail\\.example)\\.com$'
+                          - any:
+                              - field: zip
+                                in: ["10001", "94105"]
+                              - field: phone
+                                present: true
+                        schedule:
+                          hours:
+                            mon: "00:00-24:00"
+                            tue: "00:00-24:00"
+                            wed: "00:00-24:00"
+                            thu: "00:00-24:00"
+                            fri: "00:00-24:00"
+                            sat: "00:00-24:00"
+                            sun: "00:00-24:00"
+                        """),
+                fast.get(1).withRules("""
+                        caps:
+                          leads: {day: 100000000}
+                          budget: {month: 1000000}
+                        """),
+                fast.get(2).withRules("""
+                        dedupe: {window_days: 30}
+                        """));
+    }
+
+    /** Whether a buyer de-duplicates consumers: then each lead of the scenario carries an e-mail and phone of its own. */
+    public boolean distinctConsumers() {
+        return buyers.stream().anyMatch(BenchBuyer::dedupes);
+    }
+
+    /** Whether any of its buyers has routing rules (then its books also check that they let every lead through). */
+    public boolean hasRules() {
+        return buyers.stream().anyMatch(b -> !b.rules().isEmpty());
     }
 
     public static List<Scenario> parse(String list) {

@@ -36,6 +36,8 @@ final class ScenarioRunner {
     private final Path workRoot;
     private final Path logDir;
     private final String runId;
+    /** Consumers given to leads so far (scenarios whose buyers de-duplicate): the next lead's is this one. */
+    private int consumersSent;
 
     ScenarioRunner(BenchOptions options, BenchServices services, StubBuyerProcess stub, Path workRoot, Path logDir, String runId) {
         this.options = options;
@@ -231,11 +233,34 @@ final class ScenarioRunner {
 
     private LoadGenerator.Result sendLeads(Scenario scenario, Setup setup, RouterProcess router, int leads)
             throws InterruptedException, IOException {
-        return scenario.intake() == Scenario.Intake.KAFKA
-                ? LoadGenerator.produce(services.kafkaBootstrapServers(), setup.leadsTopic(), BuyerFiles.SAMPLE_LEAD,
-                        leads, options.rate(), maxTime())
-                : LoadGenerator.post(router.url("/leads"), "application/json", BuyerFiles.SAMPLE_LEAD, router.authorization(), 202,
-                        leads, options.concurrency(), options.rate(), maxTime());
+        if (scenario.intake() == Scenario.Intake.KAFKA) {
+            return LoadGenerator.produce(services.kafkaBootstrapServers(), setup.leadsTopic(), BuyerFiles.SAMPLE_LEAD,
+                    leads, options.rate(), maxTime());
+        }
+        if (scenario.distinctConsumers()) {
+            int first = consumersSent;
+            consumersSent += leads;
+            return LoadGenerator.post(router.url("/leads"), "application/json", i -> leadOfConsumer(first + i),
+                    router.authorization(), 202, leads, options.concurrency(), options.rate(), maxTime());
+        }
+        return LoadGenerator.post(router.url("/leads"), "application/json", BuyerFiles.SAMPLE_LEAD, router.authorization(), 202,
+                leads, options.concurrency(), options.rate(), maxTime());
+    }
+
+    /**
+     * The sample lead with consumer n's e-mail and phone ({@code ann.n@example.com}, {@code (555) nnn-nnnn}),
+     * for scenarios whose buyers de-duplicate consumers: every lead a consumer of its own (up to ten
+     * million per run), so none is a duplicate; the rest of the lead, and so every other rule's answer, is
+     * the sample's.
+     */
+    static String leadOfConsumer(int n) {
+        String lead = BuyerFiles.SAMPLE_LEAD
+                .replace("\"ann@example.com\"", "\"ann." + n + "@example.com\"")
+                .replace("\"(555) 123-4567\"", String.format(Locale.ROOT, "\"(555) %03d-%04d\"", n / 10_000 % 1000, n % 10_000));
+        if (lead.equals(BuyerFiles.SAMPLE_LEAD) || n >= 10_000_000) {
+            throw new IllegalStateException("cannot give lead " + n + " a consumer of its own");
+        }
+        return lead;
     }
 
     /**
@@ -259,13 +284,15 @@ final class ScenarioRunner {
 
     /**
      * After the last terminal event: gives the firehose a bounded moment to catch up with the
-     * table (the attempt events before it), and the dead letters to be written.
+     * table (the attempt events before it), the dead letters to be written, and the offers' cap slots
+     * and consumer claims to be settled (after the delivered event).
      */
     private static void awaitSettled(Scenario scenario, EventTable table, FirehoseCounter firehose, long accepted) {
         try {
             Awaitility.await("sinks to settle").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                     .until(() -> table.events() == firehose.distinctEvents()
-                            && (!scenario.hasRefusingBuyer() || table.deadLetters() + table.heldLeads() >= accepted));
+                            && (!scenario.hasRefusingBuyer() || table.deadLetters() + table.heldLeads() >= accepted)
+                            && (!scenario.hasRules() || table.unsettledReservations() == 0));
         } catch (ConditionTimeoutException e) {
             // the books say what is missing
         }
