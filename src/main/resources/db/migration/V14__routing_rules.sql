@@ -66,6 +66,88 @@ create table buyer_suppressions (
     primary key (recipient_id, identity)
 );
 
+-- An offer's reservation in one call, so that the rows every offer to a buyer shares (its cap_usage
+-- rows) are locked for the statement only, not for the round trips of a transaction (the benchmark saw
+-- a capped buyer's offers queue on those locks). All or nothing: the buyer's suppression list checked
+-- (given the lead's e-mail and phone hashes), each consumer identity claimed (sorted by the caller, so
+-- offers lock claims in one order), then one slot in each capped period (hour, day, week, month: one
+-- order too). Answers null when reserved, or what said no: 'suppressed', 'duplicate:<n>' (the n-th
+-- identity, from 1), 'cap:<period>'; a refusal leaves nothing behind. Each period's caps are given as
+-- the most leads and the most money (null: none); the caller refuses outright a cap the first lead of a
+-- period would pass (0 leads, a price above the budget), which the first insert does not check.
+create function offer_reserve(p_recipient text, p_lead text, p_instance text, p_price numeric,
+                              p_suppressed bytea[], p_identities bytea[], p_window_days int,
+                              p_periods text[], p_starts timestamptz[], p_most_leads int[], p_most_amount numeric[])
+returns text
+language plpgsql as $$
+declare
+    i int;
+    fresh boolean;
+begin
+    if p_suppressed is not null and exists (select 1 from buyer_suppressions
+                                            where recipient_id = p_recipient and identity = any(p_suppressed)) then
+        return 'suppressed';
+    end if;
+    begin
+        for i in 1 .. coalesce(array_length(p_identities, 1), 0) loop
+            insert into consumer_claims (recipient_id, identity, lead_id, claimed_by) values (p_recipient, p_identities[i], p_lead, p_instance)
+            on conflict (recipient_id, identity) do update
+                set lead_id = excluded.lead_id, claimed_at = clock_timestamp(), claimed_by = excluded.claimed_by, sold_at = null
+                where (consumer_claims.lead_id = excluded.lead_id and consumer_claims.sold_at is null)
+                   or consumer_claims.sold_at < clock_timestamp() - make_interval(days => p_window_days);
+            if not found then
+                raise exception using errcode = 'LR001', message = 'duplicate:' || i;
+            end if;
+        end loop;
+        if coalesce(array_length(p_periods, 1), 0) > 0 then
+            insert into cap_reservations (recipient_id, lead_id, reserved_by, price, periods, period_starts)
+            values (p_recipient, p_lead, p_instance, p_price, p_periods, p_starts)
+            on conflict (recipient_id, lead_id) do update set reserved_by = excluded.reserved_by
+            returning xmax = 0 into fresh;
+            -- reserved before (a lead walked again): its slot stands
+            if fresh then
+                for i in 1 .. array_length(p_periods, 1) loop
+                    insert into cap_usage (recipient_id, period, period_start, leads, amount)
+                    values (p_recipient, p_periods[i], p_starts[i], 1, p_price)
+                    on conflict (recipient_id, period, period_start) do update
+                        set leads = cap_usage.leads + 1, amount = cap_usage.amount + excluded.amount
+                        where cap_usage.leads < coalesce(p_most_leads[i], 2147483647)
+                          and cap_usage.amount + excluded.amount <= coalesce(p_most_amount[i], 1e30);
+                    if not found then
+                        raise exception using errcode = 'LR001', message = 'cap:' || p_periods[i];
+                    end if;
+                end loop;
+            end if;
+        end if;
+    exception when sqlstate 'LR001' then
+        return sqlerrm; -- the block's claims and slots are undone
+    end;
+    return null;
+end;
+$$;
+
+-- Gives an offer's reservation back (the buyer did not buy) in one call, for the same reason: the lead's
+-- consumer claims, then its slot, each capped period counting one lead and one price less. With an
+-- owner, only what that instance still holds (another may have taken the lead over).
+create function offer_release(p_recipient text, p_lead text, p_owner text)
+returns void
+language plpgsql as $$
+declare
+    slot record;
+begin
+    delete from consumer_claims where recipient_id = p_recipient and lead_id = p_lead and sold_at is null
+        and (p_owner is null or claimed_by = p_owner);
+    delete from cap_reservations where recipient_id = p_recipient and lead_id = p_lead and sold_at is null
+        and (p_owner is null or reserved_by = p_owner)
+    returning price, periods, period_starts into slot;
+    if found then
+        update cap_usage u set leads = greatest(u.leads - 1, 0), amount = greatest(u.amount - slot.price, 0)
+        from unnest(slot.periods, slot.period_starts) as p(period, period_start)
+        where u.recipient_id = p_recipient and u.period = p.period and u.period_start = p.period_start;
+    end if;
+end;
+$$;
+
 -- A lead is held for a buyer by its circuit (open or paused) or by its schedule (closed, outside_hours: hold).
 alter table held_leads add column held_for text not null default 'circuit' check (held_for in ('circuit', 'schedule'));
 

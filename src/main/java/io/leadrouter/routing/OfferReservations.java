@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an offer to a buyer takes from the database before the call, in one transaction: the
- * suppression list checked, the consumer claimed ({@link ConsumerClaims}), a cap slot reserved
- * ({@link CapCounters}); all or nothing. Once the buyer is done with the lead they are kept (it
+ * What an offer to a buyer takes from the database before the call, in one call of the database
+ * function offer_reserve: the suppression list checked, the consumer claimed ({@link ConsumerClaims}),
+ * a cap slot reserved ({@link CapCounters}); all or nothing. Once the buyer is done with the lead they are kept (it
  * bought) or given back. What an instance reserved and left behind when it went is given back by
  * the sweep, unless the events say the buyer bought the lead.
  */
@@ -36,7 +36,6 @@ public final class OfferReservations {
     private final String instanceId;
     private final Clock clock;
     private final CapCounters caps = new CapCounters();
-    private final ConsumerClaims claims = new ConsumerClaims();
     /** An instance whose presence lock was free this long is gone: what it reserved and left is settled by the others. */
     static final Duration GONE_FOR = Duration.ofSeconds(30);
 
@@ -56,33 +55,48 @@ public final class OfferReservations {
         return buyer.rules().reserves() || suppressing.contains(buyer.id());
     }
 
-    /** Reserves what the offer needs, or answers the rule that says no (nothing reserved then). */
+    /**
+     * Reserves what the offer needs, or answers the rule that says no (nothing reserved then): one call of
+     * the database function offer_reserve, so the buyer's shared cap rows are locked for one statement.
+     */
     public Optional<RuleRefusal> reserve(Buyer buyer, Lead lead) throws SQLException {
         RoutingRules rules = buyer.rules();
-        List<byte[]> identities = dedupeIdentities(buyer, lead);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                // suppression lists hold e-mails and phones: checked against those, whatever the dedupe fields are
-                Optional<RuleRefusal> refusal = suppressing.contains(buyer.id())
-                        ? claims.suppressed(c, buyer.id(), ConsumerIdentities.of(lead.payload(), suppressionFields(rules)))
-                        : Optional.empty();
-                if (refusal.isEmpty() && rules.dedupe() != null) {
-                    refusal = claims.claim(c, buyer.id(), lead.leadId(), identities, rules.dedupe().windowDays(), instanceId);
-                }
-                if (refusal.isEmpty() && !rules.caps().isEmpty()) {
-                    refusal = caps.reserve(c, buyer, lead.leadId(), clock.instant(), instanceId);
-                }
-                if (refusal.isPresent()) {
-                    c.rollback();
-                } else {
-                    c.commit();
-                }
-                return refusal;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        Optional<RuleRefusal> outright = CapCounters.refusedOutright(buyer);
+        if (outright.isPresent()) {
+            return outright;
+        }
+        List<byte[]> identities = rules.dedupe() != null ? dedupeIdentities(buyer, lead) : List.of();
+        // suppression lists hold e-mails and phones: checked against those, whatever the dedupe fields are
+        List<byte[]> suppressed = suppressing.contains(buyer.id()) ? ConsumerIdentities.of(lead.payload(), suppressionFields(rules)) : null;
+        CapCounters.Slot slot = rules.caps().isEmpty() ? CapCounters.Slot.NONE : CapCounters.slotFor(buyer, clock.instant());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement reserve = c.prepareStatement("select offer_reserve(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            reserve.setString(1, buyer.id());
+            reserve.setString(2, lead.leadId());
+            reserve.setString(3, instanceId);
+            reserve.setBigDecimal(4, buyer.price());
+            reserve.setArray(5, suppressed == null ? null : c.createArrayOf("bytea", suppressed.toArray(new byte[0][])));
+            reserve.setArray(6, c.createArrayOf("bytea", identities.toArray(new byte[0][])));
+            reserve.setObject(7, rules.dedupe() == null ? null : rules.dedupe().windowDays(), java.sql.Types.INTEGER);
+            reserve.setArray(8, c.createArrayOf("text", slot.periods().toArray()));
+            reserve.setArray(9, c.createArrayOf("timestamptz", slot.starts().toArray()));
+            reserve.setArray(10, c.createArrayOf("int4", slot.mostLeads().toArray()));
+            reserve.setArray(11, c.createArrayOf("numeric", slot.mostAmount().toArray()));
+            String saidNo;
+            try (ResultSet rs = reserve.executeQuery()) {
+                rs.next();
+                saidNo = rs.getString(1);
             }
+            if (saidNo == null) {
+                return Optional.empty();
+            }
+            if (saidNo.equals("suppressed")) {
+                return Optional.of(ConsumerClaims.suppressed());
+            }
+            String[] what = saidNo.split(":", 2);
+            return Optional.of(what[0].equals("duplicate")
+                    ? ConsumerClaims.duplicate(c, buyer.id(), identities.get(Integer.parseInt(what[1]) - 1), rules.dedupe().windowDays())
+                    : CapCounters.refusal(c, buyer, what[1], slot));
         }
     }
 
@@ -91,7 +105,7 @@ public final class OfferReservations {
         List<byte[]> identities = buyer.rules().dedupe() != null ? dedupeIdentities(buyer, lead) : List.of();
         inTransaction(c -> {
             caps.sold(c, buyer, lead.leadId(), clock.instant(), instanceId);
-            claims.sold(c, buyer.id(), lead.leadId(), identities, instanceId);
+            ConsumerClaims.sold(c, buyer.id(), lead.leadId(), identities, instanceId);
         });
     }
 
@@ -122,11 +136,15 @@ public final class OfferReservations {
         release(buyerId, leadId, null);
     }
 
+    /** One call of the database function offer_release (the buyer's shared cap rows locked for one statement). */
     private void release(String buyerId, String leadId, String owner) throws SQLException {
-        inTransaction(c -> {
-            caps.release(c, buyerId, leadId, owner);
-            claims.release(c, buyerId, leadId, owner);
-        });
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement release = c.prepareStatement("select offer_release(?, ?, ?)")) {
+            release.setString(1, buyerId);
+            release.setString(2, leadId);
+            release.setString(3, owner);
+            release.execute();
+        }
     }
 
     /** A buyer now has a suppression list: its offers check it from now on (other instances learn at their sweep). */
