@@ -17,18 +17,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gate of a buyer's {@code rate_limit.per_second}: at most N calls start in any one second, counted
- * across every instance through the table buyer_call_slots (the instances share only the database).
- * The buyer has N slots; a call takes the slot used longest ago, provided that was more than a second
- * (plus a margin) ago, in one statement ({@code for update skip locked}: two instances never take one
- * slot). Every call counts, retries included. A call that finds no free slot throws
+ * The gate of a buyer's {@code rate_limit.per_second}: at most N calls reach the buyer in any one second,
+ * counted across every instance through the table buyer_call_slots (the instances share only the
+ * database). The buyer has N slots; a call takes the slot used longest ago, provided that was more than
+ * a second (plus a margin) ago, in one statement ({@code for update skip locked}: two instances never
+ * take one slot). Every call counts, retries included. A call that finds no free slot throws
  * {@link CallRateLimitedException} with the time to wait: until the first slot frees, or, behind other
  * waiting calls of this instance, its turn among them (N a second). The lead waits in its buyer route's
  * redelivery for that long (no thread held, no attempt used) and asks again.
  *
- * <p>The slot is stamped again right before the request goes out ({@link #sent}), so that the time
- * spent recording the attempt does not shorten the spacing the buyer sees; the margin covers what
- * still varies between that stamp and the buyer's receipt.
+ * <p>A slot is busy while its call is under way (marked as used until the call's longest possible end,
+ * should the router die meanwhile) and is stamped with the moment the call ended ({@link #ended}). The
+ * request reaches the buyer between the slot's take and that stamp, and the slot's next call leaves a
+ * second after the stamp: so two calls of one slot reach the buyer at least a second apart, however
+ * long the request took on the way (a loaded machine, a slow network), and no second holds more than N.
  */
 public final class CallRateLimit {
 
@@ -67,16 +69,18 @@ public final class CallRateLimit {
         try (Connection connection = dataSource.getConnection()) {
             makeSlots(connection, buyerId, perSecond);
             try (PreparedStatement take = connection.prepareStatement("""
-                    update buyer_call_slots s set used_at = clock_timestamp()
+                    update buyer_call_slots s set used_at = clock_timestamp() + ? * interval '1 millisecond'
                     from (select slot from buyer_call_slots
                           where recipient_id = ? and slot < ? and used_at <= clock_timestamp() - ? * interval '1 millisecond'
                           order by used_at limit 1 for update skip locked) free
                     where s.recipient_id = ? and s.slot = free.slot
                     returning s.slot""")) {
-                take.setString(1, buyerId);
-                take.setInt(2, perSecond);
-                take.setLong(3, spacingMs);
-                take.setString(4, buyerId);
+                // busy until the call's longest possible end: stamped with its real end when it ends
+                take.setLong(1, longestCallMs(buyer));
+                take.setString(2, buyerId);
+                take.setInt(3, perSecond);
+                take.setLong(4, spacingMs);
+                take.setString(5, buyerId);
                 try (ResultSet rs = take.executeQuery()) {
                     if (rs.next()) {
                         exchange.setProperty(SLOT, rs.getInt(1));
@@ -93,8 +97,14 @@ public final class CallRateLimit {
         }
     }
 
-    /** Step {@code stamp-rate-limit}, right before the request goes out: the slot counts from now. */
-    public void sent(Exchange exchange) {
+    /** How long a call of the buyer can last at most: its connect and answer timeouts, twice for a buyer of its own route (ping, post). */
+    private static long longestCallMs(Buyer buyer) {
+        long oneCall = (long) buyer.endpoint().connectTimeoutMs() + buyer.endpoint().timeoutMs();
+        return "route".equals(buyer.integration()) ? 2 * oneCall : oneCall;
+    }
+
+    /** Step {@code end-rate-limited-call}, however the call ended: its slot counts from now. */
+    public void ended(Exchange exchange) {
         Integer slot = exchange.removeProperty(SLOT) instanceof Integer taken ? taken : null;
         if (slot == null) {
             return;
@@ -107,7 +117,7 @@ public final class CallRateLimit {
             stamp.setInt(2, slot);
             stamp.executeUpdate();
         } catch (SQLException e) {
-            // the attempt is recorded and goes out: the slot keeps the time it was taken
+            // the slot stays busy until the call's longest possible end, and frees a second after that
             LOG.debug("Rate-limit slot of buyer {} not stamped: {}", buyerId, e.getMessage());
         }
     }

@@ -56,8 +56,10 @@ public final class DeliveryAttemptRoute extends RouteBuilder {
                     .bean("callRateLimit", "admit").id("ask-rate-limit")
                     .to(CALL_STEPS).id("attempt-steps")
                 .doFinally()
-                    // however the attempt ended: the circuit counts the calls under way of a buyer on probation
+                    // however the attempt ended: the circuit counts the calls under way of a buyer on probation,
+                    // and the rate limit's slot counts from now
                     .bean("buyerCircuits", "callEnded").id("end-call")
+                    .bean("callRateLimit", "ended").id("end-rate-limited-call")
                 .end();
 
         from(CALL_STEPS).routeId("call-buyer-steps")
@@ -66,7 +68,6 @@ public final class DeliveryAttemptRoute extends RouteBuilder {
                 .bean("attemptEvents", "attempted").id("record-attempt")
                 .doTry()
                     .bean("buyerRequests", "build").id("build-request")
-                    .bean("callRateLimit", "sent").id("stamp-rate-limit")
                     .choice().id("post-or-run-buyer-route")
                         // integration: route — the buyer's own YAML route sends the request its way and leaves the answer
                         .when(exchangeProperty(ExchangeKeys.BUYER_ROUTE).isNotNull())

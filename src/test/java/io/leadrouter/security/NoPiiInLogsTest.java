@@ -78,14 +78,14 @@ class NoPiiInLogsTest {
         String wholeLog = String.join("\n", log);
         assertTrue(wholeLog.length() > 10_000, "DEBUG was captured: " + wholeLog.length() + " characters");
         for (String value : LEAD.values()) {
-            if (value.chars().allMatch(Character::isDigit)) {
-                // the zip: random numbers in a DEBUG log (temporary folders, ports) may hold those five digits
-                TextAssertions.assertNumberAbsent(value, wholeLog, "the log");
+            if (value.chars().allMatch(Character::isDigit) || value.length() < 4) {
+                // the zip, the state: random numbers and ids in a DEBUG log (temporary folders, ports, key ids) may hold them
+                TextAssertions.assertTokenAbsent(value, wholeLog, "the log");
             } else {
                 TextAssertions.assertAbsent(value, wholeLog, "the log");
             }
         }
-        TextAssertions.assertNumberAbsent("5550109999", wholeLog, "the log");
+        TextAssertions.assertTokenAbsent("5550109999", wholeLog, "the log");
         for (String form : credentialForms()) {
             TextAssertions.assertAbsent(form, wholeLog, "the log");
             TextAssertions.assertAbsent(form, events, "the events table");

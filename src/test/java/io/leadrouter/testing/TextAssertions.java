@@ -15,11 +15,11 @@ public final class TextAssertions {
     }
 
     /**
-     * Like {@link #assertAbsent}, for a value made of digits only (a zip, a phone number): it counts
-     * only where no letter or digit touches it, so that a random number in the text that happens to
-     * contain those digits (a temporary folder's name, a port, an id) is not taken for it.
+     * Like {@link #assertAbsent}, for a short value or one made of digits only (a state, a zip, a phone
+     * number): it counts only where no letter or digit touches it, so that a random id or number in the
+     * text that happens to contain it (a temporary folder's name, a port, a key id) is not taken for it.
      */
-    public static void assertNumberAbsent(String digits, String text, String where) {
+    public static void assertTokenAbsent(String digits, String text, String where) {
         java.util.regex.Matcher found = java.util.regex.Pattern.compile("(?<![0-9A-Za-z])" + java.util.regex.Pattern.quote(digits)
                 + "(?![0-9A-Za-z])").matcher(text);
         if (found.find()) {
