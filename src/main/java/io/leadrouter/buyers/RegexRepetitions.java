@@ -36,7 +36,10 @@ final class RegexRepetitions {
                     i = endOfClass(regex, i);
                     lastAtom = 1;
                 }
-                case '(' -> groups.push(new long[] {1});
+                case '(' -> {
+                    groups.push(new long[] {1});
+                    lastAtom = 1;
+                }
                 case ')' -> lastAtom = groups.size() > 1 ? groups.pop()[0] : 1;
                 case '{' -> {
                     Matcher count = COUNT.matcher(regex).region(i, regex.length());

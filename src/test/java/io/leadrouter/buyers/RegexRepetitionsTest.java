@@ -10,7 +10,8 @@ class RegexRepetitionsTest {
     @Test
     void countsMultiplyWhenNested() {
         assertEquals(1, RegexRepetitions.copies("^[a-z]+@example\\.com$"));
-        assertEquals(3, RegexRepetitions.copies("\\d{3}-\\d{4}"), "the larger of two counts side by side");
+        assertEquals(4, RegexRepetitions.copies("\\d{3}-\\d{4}"), "the larger of two counts side by side");
+        assertEquals(500, RegexRepetitions.copies("(a{2}){0,250}(b){0,500}"), "groups side by side do not multiply");
         assertEquals(4, RegexRepetitions.copies("\\d{3}-\\d{2,4}"));
         assertEquals(200, RegexRepetitions.copies("(a{10}){20}"));
         assertEquals(1_000_000_000L, RegexRepetitions.copies("((a{1000}){1000}){1000}"));

@@ -107,7 +107,7 @@ class RoutingRulesFileTest {
     }
 
     @Test
-    void aRuleThatCannotBeEvaluatedRefusesTheFileWithTheRuleAndWhy() {
+    void aRuleThatCannotBeEvaluatedRefusesTheFileWithTheRuleAndWhy() throws Exception {
         assertTrue(refused("accept_if:\n  - field: state\n    like: TX\n").contains("accept_if[0]: unknown operator like"));
         assertTrue(refused("accept_if:\n  - field: email\n    matches: '(a)\\1'\n")
                 .contains("accept_if[0].matches: not a regular expression the linear-time engine (RE2) takes"));
@@ -130,7 +130,7 @@ class RoutingRulesFileTest {
                 .contains("too large once compiled"), refused("accept_if:\n  - field: email\n    matches: '(\\w+\\s+){0,500}(\\d+\\s*){0,500}(x|y|z){999}'\n"));
         assertTrue(refused("accept_if:\n  - field: email\n    matches: '" + "a".repeat(1001) + "'\n")
                 .contains("accept_if[0].matches: a regular expression is at most 1000 characters"));
-        String deep = "accept_if:\n" + "  ".repeat(0) + nested(9);
+        String deep = "accept_if:\n" + nested(9);
         assertTrue(refused(deep).contains("groups nest at most 8 deep"), refused(deep));
         parse("accept_if:\n" + nested(8));
     }
