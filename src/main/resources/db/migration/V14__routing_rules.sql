@@ -65,6 +65,8 @@ create table buyer_suppressions (
     source       text        not null check (source in ('api', 'file')),
     primary key (recipient_id, identity)
 );
+-- which buyers have a list from a file, read a buyer at a time (see SuppressionLists.buyersWithLists)
+create index buyer_suppressions_from_files on buyer_suppressions (recipient_id) where source = 'file';
 
 -- An offer's reservation in one call, so that the rows every offer to a buyer shares (its cap_usage
 -- rows) are locked for the statement only, not for the round trips of a transaction (the benchmark saw

@@ -25,6 +25,9 @@ import java.util.Optional;
  */
 final class CapCounters {
 
+    private CapCounters() {
+    }
+
     /** What an offer reserves: the buyer's capped periods now, each with its most leads and money (null: none). */
     record Slot(List<String> periods, List<Timestamp> starts, List<Integer> mostLeads, List<BigDecimal> mostAmount) {
 
@@ -79,7 +82,7 @@ final class CapCounters {
      * The buyer bought the lead: its slot stays taken. A slot given back meanwhile (its instance looked
      * gone to the others for long) is counted again, whatever the cap says now: the sale happened.
      */
-    void sold(Connection c, Buyer buyer, String leadId, Instant now, String instanceId) throws SQLException {
+    static void sold(Connection c, Buyer buyer, String leadId, Instant now, String instanceId) throws SQLException {
         try (PreparedStatement update = c.prepareStatement(
                 "update cap_reservations set sold_at = clock_timestamp() where recipient_id = ? and lead_id = ? returning 1")) {
             update.setString(1, buyer.id());

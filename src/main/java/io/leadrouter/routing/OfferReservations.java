@@ -35,7 +35,6 @@ public final class OfferReservations {
     private final DataSource dataSource;
     private final String instanceId;
     private final Clock clock;
-    private final CapCounters caps = new CapCounters();
     /** An instance whose presence lock was free this long is gone: what it reserved and left is settled by the others. */
     static final Duration GONE_FOR = Duration.ofSeconds(30);
 
@@ -104,7 +103,7 @@ public final class OfferReservations {
     public void sold(Buyer buyer, Lead lead) throws SQLException {
         List<byte[]> identities = buyer.rules().dedupe() != null ? dedupeIdentities(buyer, lead) : List.of();
         inTransaction(c -> {
-            caps.sold(c, buyer, lead.leadId(), clock.instant(), instanceId);
+            CapCounters.sold(c, buyer, lead.leadId(), clock.instant(), instanceId);
             ConsumerClaims.sold(c, buyer.id(), lead.leadId(), identities, instanceId);
         });
     }
@@ -118,8 +117,7 @@ public final class OfferReservations {
     }
 
     private static List<byte[]> dedupeIdentities(Buyer buyer, Lead lead) {
-        RoutingRules.Dedupe dedupe = buyer.rules().dedupe();
-        return ConsumerIdentities.of(lead.payload(), dedupe != null ? dedupe.fields() : RoutingRules.Dedupe.DEFAULT_FIELDS);
+        return ConsumerIdentities.of(lead.payload(), buyer.rules().dedupe().fields());
     }
 
     private static List<String> suppressionFields(RoutingRules rules) {
@@ -162,7 +160,7 @@ public final class OfferReservations {
         Instant now = clock.instant();
         Map<String, Instant> goneNow = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            suppressing = Set.copyOf(strings(c, "select distinct recipient_id from buyer_suppressions"));
+            suppressing = Set.copyOf(SuppressionLists.buyersWithLists(c, false));
             for (String owner : strings(c, """
                     select reserved_by from cap_reservations where sold_at is null
                     union select claimed_by from consumer_claims where sold_at is null""")) {
